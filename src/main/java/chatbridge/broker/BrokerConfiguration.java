@@ -1,0 +1,97 @@
+package chatbridge.broker;
+
+import java.nio.file.Path;
+
+import jakarta.jms.ConnectionFactory;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.component.jms.JmsComponent;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the broker: the embedded one unless chatbridge.broker.url names an external broker, one pooled
+ * connection factory for every consumer and producer, and the jms component the routes use.
+ */
+public class BrokerConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerConfiguration.class);
+
+    @PropertyInject(value = "chatbridge.broker.url", defaultValue = "")
+    private String brokerUrl;
+    @PropertyInject(value = "chatbridge.broker.user", defaultValue = "")
+    private String user;
+    @PropertyInject(value = "chatbridge.broker.password", defaultValue = "")
+    private String password;
+    @PropertyInject(value = "chatbridge.broker.max-connections", defaultValue = "4")
+    private int maxConnections;
+    @PropertyInject(value = "chatbridge.broker.embedded.config", defaultValue = "artemis/broker.xml")
+    private String embeddedConfig;
+    @PropertyInject(value = "chatbridge.broker.embedded.data-dir", defaultValue = "data")
+    private String embeddedDataDir;
+    @PropertyInject(value = "chatbridge.broker.embedded.acceptor", defaultValue = "")
+    private String embeddedAcceptor;
+    @PropertyInject(value = "chatbridge.broker.embedded.properties", defaultValue = "")
+    private String embeddedBrokerProperties;
+
+    private JmsPoolConnectionFactory pool;
+
+    boolean isEmbedded() {
+        return brokerUrl == null || brokerUrl.isBlank();
+    }
+
+    /** Everything the bridge sends and receives goes through this pool, so the transacted consumer's session
+     *  is the one its in-route sends use (same connection factory), and sends outside a route reuse sessions. */
+    @BindToRegistry("jmsConnectionFactory")
+    public ConnectionFactory jmsConnectionFactory() {
+        ActiveMQConnectionFactory artemis = isEmbedded()
+                ? new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL)
+                : new ActiveMQConnectionFactory(brokerUrl, blankToNull(user), blankToNull(password));
+        pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(artemis);
+        pool.setMaxConnections(maxConnections);
+        pool.setMaxSessionsPerConnection(500);
+        pool.setUseAnonymousProducers(true);
+        return pool;
+    }
+
+    @BindToRegistry("jms")
+    public JmsComponent jms(@org.apache.camel.BeanInject("jmsConnectionFactory") ConnectionFactory connectionFactory) {
+        JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
+        // A broker outage must not end a consumer: keep trying to reconnect every second.
+        jms.getConfiguration().setRecoveryInterval(1000);
+        return jms;
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        if (isEmbedded()) {
+            EmbeddedBroker broker = new EmbeddedBroker(embeddedConfig, Path.of(embeddedDataDir), embeddedAcceptor,
+                    embeddedBrokerProperties);
+            broker.start();
+            // Services stop in reverse order, after the routes: the pool closes first, then the broker.
+            context.addService(broker, true, false);
+        } else {
+            LOG.info("Using external broker {}", brokerUrl);
+        }
+        context.addService(new PoolCloser(), true, false);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** Closes the pooled connections when Camel stops (after its routes). */
+    private final class PoolCloser extends org.apache.camel.support.service.ServiceSupport {
+        @Override
+        protected void doStop() {
+            if (pool != null) {
+                pool.stop();
+            }
+        }
+    }
+}

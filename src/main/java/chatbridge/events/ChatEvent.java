@@ -1,0 +1,10 @@
+package chatbridge.events;
+
+import java.time.Instant;
+
+/**
+ * A validated event from the chat system. {@code json} is the body exactly as published (unknown fields
+ * included), so it is carried through to partners without being re-serialized.
+ */
+public record ChatEvent(String id, String type, Instant occurredAt, String visitorId, String json) {
+}

@@ -1,0 +1,22 @@
+package chatbridge.events;
+
+import java.util.List;
+
+/** The event types chat-bridge understands, with the queue each arrives on. */
+public final class EventTypes {
+    public static final String VISITOR_ONLINE = "visitor.online";
+    public static final String ORDER_COMPLETED = "order.completed";
+    public static final List<String> ALL = List.of(VISITOR_ONLINE, ORDER_COMPLETED);
+
+    private EventTypes() {
+    }
+
+    public static boolean isKnown(String type) {
+        return ALL.contains(type);
+    }
+
+    /** chat.visitor.online for visitor.online: the queue the chat system publishes the type onto. */
+    public static String sourceQueue(String type) {
+        return "chat." + type;
+    }
+}

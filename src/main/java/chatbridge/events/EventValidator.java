@@ -1,0 +1,261 @@
+package chatbridge.events;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * Checks an event from the chat system against the contract (README, "Event contract") and explains exactly
+ * what is wrong when it does not hold. Unknown fields are allowed and carried through untouched.
+ */
+public class EventValidator {
+    /** Ids become webhook-id and JMSXGroupID values: printable, no spaces, bounded. */
+    private static final Pattern ID = Pattern.compile("[\\x21-\\x7E]{1,200}");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private final int maxBytes;
+
+    public EventValidator(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * @param body         the message body: a String (JMS TextMessage) or byte[] (BytesMessage, UTF-8)
+     * @param expectedType the type the source queue carries
+     * @throws PoisonEventException when the event breaks the contract
+     */
+    public ChatEvent validate(Object body, String expectedType) {
+        String json = text(body);
+        JsonNode root = parse(json);
+        if (!root.isObject()) {
+            throw new PoisonEventException("wrong-type", "$", "the event must be a JSON object");
+        }
+        String id = requiredId(root, "id");
+        String type = requiredString(root, "type");
+        if (!EventTypes.isKnown(type)) {
+            throw new PoisonEventException("unknown-type", "type",
+                    "unknown event type '" + abbreviate(type) + "'; known types are " + EventTypes.ALL);
+        }
+        if (!type.equals(expectedType)) {
+            throw new PoisonEventException("unknown-type", "type", "event type '" + type + "' does not belong on "
+                    + EventTypes.sourceQueue(expectedType) + " (publish it to " + EventTypes.sourceQueue(type) + ")");
+        }
+        Instant occurredAt = requiredInstant(root, "occurredAt");
+        JsonNode visitor = requiredObject(root, "visitor", "visitor");
+        String visitorId = requiredId(visitor, "visitor.id");
+        optionalStrings(visitor, "visitor", "name", "email", "language", "country");
+        optionalObject(visitor.get("attributes"), "visitor.attributes");
+        JsonNode session = optionalObject(root.get("session"), "session");
+        if (session != null) {
+            optionalStrings(session, "session", "id", "page", "referrer", "device");
+        }
+        if (EventTypes.ORDER_COMPLETED.equals(type)) {
+            checkOrder(requiredObject(root, "order", "order"));
+        }
+        return new ChatEvent(id, type, occurredAt, visitorId, json);
+    }
+
+    private String text(Object body) {
+        if (body instanceof String s) {
+            // A UTF-8 byte is at least one char, so only a long string can be over the limit.
+            if (s.length() > maxBytes / 3 && s.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+                throw tooLarge();
+            }
+            return s;
+        }
+        if (body instanceof byte[] bytes) {
+            if (bytes.length > maxBytes) {
+                throw tooLarge();
+            }
+            try {
+                CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes));
+                return chars.toString();
+            } catch (CharacterCodingException e) {
+                throw new PoisonEventException("invalid-encoding", null, "the body is not valid UTF-8");
+            }
+        }
+        if (body == null) {
+            throw new PoisonEventException("invalid-json", null, "the message has no body");
+        }
+        throw new PoisonEventException("unsupported-body", null, "unsupported message body "
+                + body.getClass().getSimpleName() + "; publish JSON as a text or bytes message");
+    }
+
+    private PoisonEventException tooLarge() {
+        return new PoisonEventException("body-too-large", null, "the body is larger than " + maxBytes + " bytes");
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new PoisonEventException("invalid-json", null, "the body is empty");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new PoisonEventException("invalid-json", null, "malformed JSON at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
+                    + withoutSourceNote(e.getOriginalMessage()));
+        }
+    }
+
+    /** Jackson appends where its input came from; the location is already given. */
+    private static String withoutSourceNote(String message) {
+        int note = message.indexOf(" (start marker at");
+        if (note < 0) {
+            note = message.indexOf("\n at [Source");
+        }
+        return note < 0 ? message : message.substring(0, note);
+    }
+
+    private static void checkOrder(JsonNode order) {
+        requiredId(order, "order.id");
+        optionalStrings(order, "order", "number");
+        JsonNode url = order.get("url");
+        if (url != null && !url.isNull()) {
+            String link = stringValue(url, "order.url");
+            if (!(link.startsWith("https://") || link.startsWith("http://"))) {
+                throw new PoisonEventException("invalid-value", "order.url", "order.url must be an http(s) URL");
+            }
+        }
+        JsonNode total = optionalObject(order.get("total"), "order.total");
+        if (total != null) {
+            decimal(total.get("amount"), "order.total.amount");
+            JsonNode currency = total.get("currency");
+            if (currency != null && !CURRENCY.matcher(stringValue(currency, "order.total.currency")).matches()) {
+                throw new PoisonEventException("invalid-value", "order.total.currency",
+                        "order.total.currency must be an ISO 4217 code such as USD");
+            }
+        }
+        JsonNode items = order.get("items");
+        if (items != null && !items.isNull()) {
+            if (!items.isArray()) {
+                throw wrongType("order.items", "an array");
+            }
+            for (int i = 0; i < items.size(); i++) {
+                String path = "order.items[" + i + "]";
+                JsonNode item = optionalObject(items.get(i), path);
+                if (item == null) {
+                    throw wrongType(path, "an object");
+                }
+                optionalStrings(item, path, "sku", "name");
+                JsonNode quantity = item.get("quantity");
+                if (quantity != null && !quantity.isNull() && !(quantity.isIntegralNumber() && quantity.asLong() >= 0)) {
+                    throw wrongType(path + ".quantity", "a non-negative integer");
+                }
+                decimal(item.get("price"), path + ".price");
+            }
+        }
+    }
+
+    private static void decimal(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        String value = stringValue(node, path);
+        try {
+            new BigDecimal(value);
+        } catch (NumberFormatException e) {
+            throw new PoisonEventException("invalid-value", path, path + " must be a decimal string such as \"129.90\"");
+        }
+    }
+
+    private static String requiredId(JsonNode parent, String path) {
+        String value = requiredString(parent, path);
+        if (!ID.matcher(value).matches()) {
+            throw new PoisonEventException("invalid-value", path,
+                    path + " must be 1 to 200 printable ASCII characters without spaces");
+        }
+        return value;
+    }
+
+    private static String requiredString(JsonNode parent, String path) {
+        JsonNode node = parent.get(leaf(path));
+        if (node == null || node.isNull()) {
+            throw new PoisonEventException("missing-field", path, "required field " + path + " is missing");
+        }
+        String value = stringValue(node, path);
+        if (value.isBlank()) {
+            throw new PoisonEventException("missing-field", path, "required field " + path + " is empty");
+        }
+        return value;
+    }
+
+    private static Instant requiredInstant(JsonNode parent, String path) {
+        String value = requiredString(parent, path);
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new PoisonEventException("invalid-value", path,
+                    path + " must be an ISO-8601 date-time with offset, such as 2026-11-24T10:15:30Z");
+        }
+    }
+
+    private static JsonNode requiredObject(JsonNode parent, String name, String path) {
+        JsonNode node = optionalObject(parent.get(name), path);
+        if (node == null) {
+            throw new PoisonEventException("missing-field", path, "required object " + path + " is missing");
+        }
+        return node;
+    }
+
+    private static JsonNode optionalObject(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw wrongType(path, "an object");
+        }
+        return node;
+    }
+
+    private static void optionalStrings(JsonNode parent, String parentPath, String... names) {
+        for (String name : names) {
+            JsonNode node = parent.get(name);
+            if (node != null && !node.isNull()) {
+                stringValue(node, parentPath + "." + name);
+            }
+        }
+    }
+
+    private static String stringValue(JsonNode node, String path) {
+        if (!node.isTextual()) {
+            throw wrongType(path, "a string");
+        }
+        return node.textValue();
+    }
+
+    private static PoisonEventException wrongType(String path, String expected) {
+        return new PoisonEventException("wrong-type", path, path + " must be " + expected);
+    }
+
+    private static String leaf(String path) {
+        return path.substring(path.lastIndexOf('.') + 1);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 60) + "…";
+    }
+}

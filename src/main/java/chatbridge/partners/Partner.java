@@ -1,0 +1,28 @@
+package chatbridge.partners;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A partner application: where its webhooks go, how they are signed, which events it wants, and the keys
+ * it calls the Open API with.
+ *
+ * @param signingKeys       decoded Standard Webhooks secrets; all of them sign each webhook (rotation)
+ * @param headers           extra HTTP headers sent with each webhook
+ * @param apiKeys           Open API bearer keys that identify this partner
+ * @param requireSignature  whether Open API requests must also carry a Standard Webhooks signature
+ */
+public record Partner(String id, String webhookUrl, List<byte[]> signingKeys, Set<String> events,
+                      Map<String, String> headers, List<String> apiKeys, boolean requireSignature) {
+
+    public boolean subscribesTo(String eventType) {
+        return events.contains(eventType);
+    }
+
+    @Override
+    public String toString() {
+        // Never print keys.
+        return "Partner[" + id + " -> " + webhookUrl + ", events=" + events + "]";
+    }
+}

@@ -1,0 +1,118 @@
+package chatbridge.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A partner's webhook endpoint on 127.0.0.1: records every request and answers as the test tells it to.
+ */
+public final class WebhookReceiver implements AutoCloseable {
+    /** What the partner answers. delayMillis > 0 answers late (to provoke timeouts). */
+    public record Reply(int status, Map<String, String> headers, long delayMillis) {
+        public static Reply ok() {
+            return new Reply(204, Map.of(), 0);
+        }
+
+        public static Reply status(int status) {
+            return new Reply(status, Map.of(), 0);
+        }
+    }
+
+    /** One request as received: headers with lower-case names. */
+    public record Request(Instant receivedAt, String method, String path, Map<String, String> headers, byte[] body, int attemptForId) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase());
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        public String webhookId() {
+            return header("webhook-id");
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(32);
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> attemptsById = new ConcurrentHashMap<>();
+    private volatile Function<Request, Reply> responder = request -> Reply.ok();
+
+    public WebhookReceiver() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/chat";
+    }
+
+    /** Decides the answer per request; {@link Request#attemptForId()} counts requests per webhook-id from 1. */
+    public void respondWith(Function<Request, Reply> responder) {
+        this.responder = responder;
+    }
+
+    public List<Request> requests() {
+        return new ArrayList<>(requests);
+    }
+
+    public List<Request> requestsFor(String webhookId) {
+        return requests.stream().filter(r -> webhookId.equals(r.webhookId())).toList();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        Map<String, String> headers = new TreeMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
+        String id = headers.getOrDefault("webhook-id", "");
+        int attempt = attemptsById.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+        Request request = new Request(Instant.now(), exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                headers, body, attempt);
+        requests.add(request);
+        Reply reply = responder.apply(request);
+        if (reply.delayMillis() > 0) {
+            try {
+                Thread.sleep(reply.delayMillis()); // the partner being slow is the behaviour under test
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        exchange.sendResponseHeaders(reply.status(), -1);
+        exchange.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
