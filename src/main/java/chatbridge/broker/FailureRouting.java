@@ -35,18 +35,19 @@ public class FailureRouting {
 
     /** Poison input and permanent delivery failures: to DLQ.&lt;source queue&gt;, never retried. */
     public void deadLetter(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Throwable cause = causeOf(exchange);
+        Message message = exchange.getMessage();
+        Object messageId = message.getHeader("JMSMessageID");
         String source = explain(exchange, cause);
         String destination = "DLQ." + source;
         exchange.setProperty(DESTINATION, destination);
-        Message message = exchange.getMessage();
-        LOG.warn("Moved message {} (event {}) from {} to {}: {}", message.getHeader("JMSMessageID"),
+        LOG.warn("Moved message {} (event {}) from {} to {}: {}", messageId,
                 message.getHeader(BridgeHeaders.EVENT_ID), source, destination, message.getHeader(BridgeHeaders.REASON));
     }
 
     /** Events past their freshness deadline: to EXPIRED.&lt;source queue&gt;. */
     public void expire(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Throwable cause = causeOf(exchange);
         String source = explain(exchange, cause);
         String destination = "EXPIRED." + source;
         exchange.setProperty(DESTINATION, destination);
@@ -58,7 +59,7 @@ public class FailureRouting {
      * for then, counting the deliveries made so far. The consumer thread moves on instead of sleeping.
      */
     public void defer(Exchange exchange) {
-        DeliveryFailure.RetryLater cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, DeliveryFailure.RetryLater.class);
+        DeliveryFailure.RetryLater cause = (DeliveryFailure.RetryLater) causeOf(exchange);
         WebhookAttempt webhook = exchange.getProperty(WebhookDeliveries.ATTEMPT, WebhookAttempt.class);
         Message message = exchange.getMessage();
         String source = sourceQueue(message);
@@ -70,7 +71,18 @@ public class FailureRouting {
                 cause.getMessage(), cause.delayMillis());
     }
 
-    private String explain(Exchange exchange, Exception cause) {
+    /** The bridge's own exception, which Camel may have wrapped (for example in a bean expression failure). */
+    private static Throwable causeOf(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        for (Throwable t = caught; t != null; t = t.getCause()) {
+            if (t instanceof PoisonEventException || t instanceof DeliveryFailure) {
+                return t;
+            }
+        }
+        return caught;
+    }
+
+    private String explain(Exchange exchange, Throwable cause) {
         Message message = exchange.getMessage();
         String source = sourceQueue(message);
         dropBrokerHeaders(message);

@@ -89,8 +89,8 @@ public class WebhookDeliveries {
     }
 
     /**
-     * Replaces every header with exactly what the partner receives, so no Camel, JMS or chat-system property
-     * leaks out as an HTTP header, and signs the payload with a fresh timestamp.
+     * Replaces the headers with exactly what the partner receives, so no JMS or chat-system property leaks out as
+     * an HTTP header, and signs the payload with a fresh timestamp.
      */
     public void prepareRequest(Exchange exchange) {
         WebhookAttempt webhook = exchange.getProperty(ATTEMPT, WebhookAttempt.class);
@@ -98,7 +98,8 @@ public class WebhookDeliveries {
         webhook.startTry(message.getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class), clock.instant());
         exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
 
-        message.getHeaders().clear();
+        // Camel's own headers stay: the error handler counts retries in them, and camel-http never sends them.
+        message.getHeaders().keySet().removeIf(name -> !name.startsWith("Camel"));
         webhook.partner().headers().forEach(message::setHeader);
         long timestamp = clock.instant().getEpochSecond();
         message.setHeader("Content-Type", "application/json");
