@@ -64,7 +64,9 @@ public class BrokerConfiguration implements CamelConfiguration {
         JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
         // A broker outage must not end a consumer: keep trying to reconnect every second.
         jms.getConfiguration().setRecoveryInterval(1000);
-        // A rollback is how a delivery asks the broker for a later retry, and WebhookDeliveries already logged why.
+        // A rollback is how a delivery asks the broker for a later retry, and WebhookDeliveries already logged why;
+        // any other failure is logged by Camel's error handler.
+        jms.getConfiguration().setErrorHandlerLoggingLevel(org.apache.camel.LoggingLevel.DEBUG);
         jms.getConfiguration().setErrorHandlerLogStackTrace(false);
         return jms;
     }

@@ -55,11 +55,17 @@ public final class WebhookReceiver implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(32);
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> attemptsById = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> answeredWith2xx = new ConcurrentHashMap<>();
     private volatile Function<Request, Reply> responder = request -> Reply.ok();
 
     public WebhookReceiver() {
+        this(0);
+    }
+
+    /** Listens on the given port, e.g. to bring up a partner that was unreachable. */
+    public WebhookReceiver(int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -85,6 +91,11 @@ public final class WebhookReceiver implements AutoCloseable {
         return requests.stream().filter(r -> webhookId.equals(r.webhookId())).toList();
     }
 
+    /** webhook-ids this partner acknowledged with a 2xx in time. */
+    public java.util.Set<String> acknowledgedIds() {
+        return java.util.Set.copyOf(answeredWith2xx.keySet());
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
@@ -108,6 +119,9 @@ public final class WebhookReceiver implements AutoCloseable {
         reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
         exchange.sendResponseHeaders(reply.status(), -1);
         exchange.close();
+        if (reply.status() >= 200 && reply.status() < 300 && reply.delayMillis() == 0) {
+            answeredWith2xx.put(id, true);
+        }
     }
 
     @Override
