@@ -1,0 +1,110 @@
+package chatbridge.openapi;
+
+import java.util.Locale;
+
+import chatbridge.partners.Partner;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the openapi-post-message route (routes/openapi.yaml), in the order a request meets them. Each
+ * either passes or throws the {@link Problem} that becomes the answer.
+ */
+public class OpenApiRequests {
+    /** Exchange properties carried between the steps. */
+    public static final String PARTNER = "chatbridgePartner";
+    public static final String MESSAGE = "chatbridgeInboundMessage";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenApiRequests.class);
+
+    private final ApiKeyAuthenticator authenticator;
+    private final RateLimiter rateLimiter;
+    private final SignatureVerifier signatures;
+    private final MessageValidator validator;
+    private final PartnerMessageQueue queue;
+    private final int maxBodyBytes;
+
+    public OpenApiRequests(ApiKeyAuthenticator authenticator, RateLimiter rateLimiter, SignatureVerifier signatures,
+                           MessageValidator validator, PartnerMessageQueue queue, int maxBodyBytes) {
+        this.authenticator = authenticator;
+        this.rateLimiter = rateLimiter;
+        this.signatures = signatures;
+        this.validator = validator;
+        this.queue = queue;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public void requireMethod(Exchange exchange, String allowed) {
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
+        if (!allowed.equalsIgnoreCase(method)) {
+            throw new Problem(ProblemType.METHOD_NOT_ALLOWED, method + " is not allowed here; use " + allowed)
+                    .header("Allow", allowed);
+        }
+    }
+
+    public void authenticate(Exchange exchange) {
+        exchange.setProperty(PARTNER, authenticator.authenticate(exchange.getMessage().getHeader("Authorization", String.class)));
+    }
+
+    public void rateLimit(Exchange exchange) {
+        Partner partner = exchange.getProperty(PARTNER, Partner.class);
+        long waitMillis = rateLimiter.acquire(partner.id());
+        if (waitMillis > 0) {
+            String seconds = Long.toString(Math.max(1, (waitMillis + 999) / 1000));
+            throw new Problem(ProblemType.RATE_LIMITED, "partner " + partner.id() + " is over its request rate; retry in "
+                    + seconds + " s").header("Retry-After", seconds);
+        }
+    }
+
+    /** Media type, size and (for partners that require it) the signature, before the body is parsed. */
+    public void checkBody(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (!isJson(contentType)) {
+            throw new Problem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json, not "
+                    + (contentType == null ? "missing" : "'" + contentType + "'"));
+        }
+        byte[] body = message.getBody(byte[].class);
+        if (body != null && body.length > maxBodyBytes) {
+            throw new Problem(ProblemType.BODY_TOO_LARGE, "the body is " + body.length + " bytes; the limit is " + maxBodyBytes);
+        }
+        Partner partner = exchange.getProperty(PARTNER, Partner.class);
+        if (partner.requireSignature()) {
+            signatures.verify(partner, message.getHeader("webhook-id", String.class),
+                    message.getHeader("webhook-timestamp", String.class),
+                    message.getHeader("webhook-signature", String.class), body == null ? new byte[0] : body);
+        }
+    }
+
+    public void validate(Exchange exchange) {
+        exchange.setProperty(MESSAGE, validator.validate(exchange.getMessage().getBody(byte[].class)));
+    }
+
+    /** Queues the message and answers 202 with its id, only once the broker has it. */
+    public void enqueue(Exchange exchange) {
+        Partner partner = exchange.getProperty(PARTNER, Partner.class);
+        InboundMessage inbound = exchange.getProperty(MESSAGE, InboundMessage.class);
+        String idempotencyKey = exchange.getMessage().getHeader("Idempotency-Key", String.class);
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            throw new Problem(ProblemType.INVALID_MESSAGE, "Idempotency-Key must be 1 to 255 characters", "Idempotency-Key");
+        }
+        PartnerMessageQueue.Accepted accepted = queue.enqueue(partner, inbound, idempotencyKey);
+        LOG.info("Accepted message {} from partner {} for visitor {}{}", accepted.id(), partner.id(), inbound.visitorId(),
+                accepted.replayed() ? " (replayed request)" : "");
+        Message response = exchange.getMessage();
+        response.getHeaders().clear();
+        response.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        response.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        response.setBody("{\"id\":\"" + accepted.id() + "\",\"status\":\"queued\"}");
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
+    }
+}

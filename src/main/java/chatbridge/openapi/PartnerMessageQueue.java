@@ -1,0 +1,224 @@
+package chatbridge.openapi;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Enumeration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+
+import chatbridge.partners.Partner;
+import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts accepted partner messages on the queue the chat system reads, durably and at most once per request:
+ * <ul>
+ *   <li>With an Idempotency-Key the message id is derived from (partner, key) and the message carries it as
+ *       Artemis' duplicate id, so a retried request gets the same id and the broker refuses a second copy, even
+ *       after a restart (the broker's duplicate-id cache is persistent).</li>
+ *   <li>A reply to an event ({@code inReplyTo}) also leaves a marker on a last-value queue keyed by
+ *       (partner, event, message type), in the same transaction. The markers are read back at startup, so a second
+ *       reply of the same kind is refused (409) with the first message's id, across restarts too.</li>
+ * </ul>
+ * The message and its marker commit together; a 202 is only given after the commit.
+ */
+public class PartnerMessageQueue {
+    public static final String REPLY_INDEX_QUEUE = "chatbridge.reply-index";
+    private static final String REPLY_KEY = "chatbridgeReplyKey";
+    private static final String MESSAGE_ID = "chatbridgeMessageId";
+    private static final String IDEMPOTENCY_KEY = "chatbridgeIdempotencyKey";
+    private static final String ACCEPTED_AT = "chatbridgeAcceptedAt";
+    private static final Logger LOG = LoggerFactory.getLogger(PartnerMessageQueue.class);
+
+    /** The outcome of a request: the message id, and whether this was a replay of an earlier request. */
+    public record Accepted(String id, boolean replayed) {
+    }
+
+    private record Reply(String messageId, String idempotencyKey, Instant acceptedAt) {
+    }
+
+    private final ConnectionFactory connectionFactory;
+    private final String queue;
+    private final Duration replyWindow;
+    private final Clock clock;
+    private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+    private volatile boolean replyIndexLoaded;
+
+    public PartnerMessageQueue(ConnectionFactory connectionFactory, String queue, Duration replyWindow, Clock clock) {
+        this.connectionFactory = connectionFactory;
+        this.queue = queue;
+        this.replyWindow = replyWindow;
+        this.clock = clock;
+    }
+
+    /**
+     * Drops markers older than the reply window, then reads the rest back. Done on the first request rather than
+     * at startup, so a broker that is not up yet only means 503 answers until it is.
+     */
+    private synchronized void loadReplyIndex() throws JMSException {
+        if (replyIndexLoaded) {
+            return;
+        }
+        Instant oldest = clock.instant().minus(replyWindow);
+        try (Connection connection = connectionFactory.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            int pruned = 0;
+            try (MessageConsumer stale = session.createConsumer(session.createQueue(REPLY_INDEX_QUEUE),
+                    ACCEPTED_AT + " < " + oldest.toEpochMilli())) {
+                while (stale.receive(200) != null) {
+                    pruned++;
+                }
+            }
+            try (QueueBrowser browser = session.createBrowser(session.createQueue(REPLY_INDEX_QUEUE))) {
+                loadMarkers(browser, oldest);
+            }
+            LOG.info("Open API reply index loaded: {} replies in the last {} ({} older ones dropped)",
+                    replies.size(), replyWindow, pruned);
+        }
+        replyIndexLoaded = true;
+    }
+
+    private void loadMarkers(QueueBrowser browser, Instant oldest) throws JMSException {
+        Enumeration<?> markers = browser.getEnumeration();
+        while (markers.hasMoreElements()) {
+            Message marker = (Message) markers.nextElement();
+            Instant acceptedAt = Instant.ofEpochMilli(marker.getLongProperty(ACCEPTED_AT));
+            if (acceptedAt.isAfter(oldest)) {
+                replies.put(marker.getStringProperty(REPLY_KEY), new Reply(marker.getStringProperty(MESSAGE_ID),
+                        marker.getStringProperty(IDEMPOTENCY_KEY), acceptedAt));
+            }
+        }
+    }
+
+    public Accepted enqueue(Partner partner, InboundMessage message, String idempotencyKey) {
+        Instant now = clock.instant();
+        String id = idempotencyKey == null ? "msg_" + UUID.randomUUID().toString().replace("-", "")
+                : derivedId(partner.id(), idempotencyKey);
+        String replyKey = message.inReplyTo() == null ? null
+                : partner.id() + "|" + message.inReplyTo() + "|" + message.type();
+        Reply reservation = new Reply(id, idempotencyKey, now);
+        if (replyKey != null) {
+            if (!replyIndexLoaded) {
+                try {
+                    loadReplyIndex();
+                } catch (JMSException | RuntimeException e) {
+                    throw brokerUnavailable(partner, id, e);
+                }
+            }
+            Reply earlier = replies.merge(replyKey, reservation,
+                    (old, mine) -> old.acceptedAt().isBefore(now.minus(replyWindow)) ? mine : old);
+            if (earlier != reservation) {
+                if (idempotencyKey != null && idempotencyKey.equals(earlier.idempotencyKey())) {
+                    return new Accepted(earlier.messageId(), true);
+                }
+                throw new Problem(ProblemType.DUPLICATE_REPLY, "a " + message.type() + " reply to event "
+                        + message.inReplyTo() + " was already accepted as " + earlier.messageId())
+                        .extension("existingMessageId", earlier.messageId());
+            }
+        }
+        try {
+            boolean stored = send(partner, message, id, idempotencyKey, replyKey, now);
+            return new Accepted(id, !stored);
+        } catch (JMSException | RuntimeException e) {
+            if (replyKey != null) {
+                replies.remove(replyKey, reservation);
+            }
+            throw brokerUnavailable(partner, id, e);
+        }
+    }
+
+    private static Problem brokerUnavailable(Partner partner, String id, Exception e) {
+        LOG.warn("Could not queue message {} from partner {}: {}", id, partner.id(), e.toString());
+        return new Problem(ProblemType.BROKER_UNAVAILABLE, "the broker did not confirm the message; retry later "
+                + "(with the same Idempotency-Key to be safe)").header("Retry-After", "5");
+    }
+
+    /** @return false when the broker already had this Idempotency-Key's message */
+    private boolean send(Partner partner, InboundMessage message, String id, String idempotencyKey, String replyKey,
+                         Instant now) throws JMSException {
+        ObjectNode json = MessageValidator.JSON.createObjectNode()
+                .put("id", id)
+                .put("partnerId", partner.id())
+                .put("visitorId", message.visitorId());
+        if (message.inReplyTo() != null) {
+            json.put("inReplyTo", message.inReplyTo());
+        }
+        json.set("message", message.message());
+        json.put("receivedAt", now.toString());
+
+        try (Connection connection = connectionFactory.createConnection();
+             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+             MessageProducer producer = session.createProducer(null)) {
+            TextMessage out = session.createTextMessage(json.toString());
+            out.setStringProperty(MESSAGE_ID, id);
+            out.setStringProperty("chatbridgePartnerId", partner.id());
+            out.setStringProperty("JMSXGroupID", message.visitorId());
+            if (idempotencyKey != null) {
+                out.setStringProperty("_AMQ_DUPL_ID", "idem|" + partner.id() + "|" + idempotencyKey);
+            }
+            try {
+                producer.send(session.createQueue(queue), out, DeliveryMode.PERSISTENT, 4, 0);
+                if (replyKey != null) {
+                    TextMessage marker = session.createTextMessage("");
+                    marker.setStringProperty(REPLY_KEY, replyKey);
+                    marker.setStringProperty(MESSAGE_ID, id);
+                    if (idempotencyKey != null) {
+                        marker.setStringProperty(IDEMPOTENCY_KEY, idempotencyKey);
+                    }
+                    marker.setLongProperty(ACCEPTED_AT, now.toEpochMilli());
+                    producer.send(session.createQueue(REPLY_INDEX_QUEUE), marker);
+                }
+                session.commit();
+                return true;
+            } catch (JMSException e) {
+                if (!isDuplicate(e)) {
+                    throw e;
+                }
+                // The broker already holds this Idempotency-Key's message (the send or the commit says so).
+                session.rollback();
+                return false;
+            }
+        }
+    }
+
+    private static boolean isDuplicate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ActiveMQDuplicateIdException
+                    || (t.getMessage() != null && t.getMessage().startsWith("Duplicate message detected"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The same (partner, Idempotency-Key) always names the same message. */
+    static String derivedId(String partnerId, String idempotencyKey) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest((partnerId + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+            return "msg_" + HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package chatbridge.openapi;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Renders a {@link Problem} (or anything unexpected) as an RFC 9457 application/problem+json answer. */
+public class ProblemResponses {
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
+
+    public void render(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Problem problem = null;
+        for (Throwable t = caught; t != null && problem == null; t = t.getCause()) {
+            if (t instanceof Problem p) {
+                problem = p;
+            }
+        }
+        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
+        if (problem == null) {
+            // A bug, not bad input: log it fully, tell the client nothing about internals.
+            LOG.error("Unexpected error answering {}", path, caught);
+            problem = new Problem(ProblemType.INTERNAL_ERROR, "the request could not be processed");
+        } else if (problem.type().status() >= 500) {
+            LOG.warn("Answering {} with {}: {}", path, problem.type().status(), problem.getMessage());
+        } else {
+            LOG.debug("Answering {} with {}: {}", path, problem.type().status(), problem.getMessage());
+        }
+        write(exchange.getMessage(), problem, path);
+    }
+
+    static void write(Message message, Problem problem, String instance) {
+        ObjectNode body = MessageValidator.JSON.createObjectNode()
+                .put("type", problem.type().uri())
+                .put("title", problem.type().title())
+                .put("status", problem.type().status())
+                .put("detail", problem.getMessage());
+        if (instance != null) {
+            body.put("instance", instance);
+        }
+        if (problem.field() != null) {
+            body.put("field", problem.field());
+        }
+        for (Map.Entry<String, Object> extension : problem.extensions().entrySet()) {
+            body.putPOJO(extension.getKey(), extension.getValue());
+        }
+        // Nothing from the request (an Authorization header, say) is echoed back.
+        message.getHeaders().clear();
+        problem.headers().forEach(message::setHeader);
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.type().status());
+        message.setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
+        message.setBody(body.toString());
+    }
+
+    /** For the catch-all route: any path the Open API does not have. */
+    public void notFound(Exchange exchange) {
+        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
+        write(exchange.getMessage(), new Problem(ProblemType.NOT_FOUND, "no resource at " + path), path);
+    }
+}
