@@ -3,6 +3,8 @@ package chatbridge;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import chatbridge.broker.FailureRouting;
@@ -65,6 +67,18 @@ public class BridgeConfiguration implements CamelConfiguration {
     @PropertyInject(value = "chatbridge.policy.order-completed.freshness-seconds", defaultValue = "0")
     private int orderCompletedFreshnessSeconds;
 
+    @PropertyInject(value = "chatbridge.policy.partner-message.max-attempts", defaultValue = "12")
+    private int partnerMessageMaxAttempts;
+
+    @PropertyInject(value = "chatbridge.chat-api.url", defaultValue = "")
+    private String chatApiUrl;
+    @PropertyInject(value = "chatbridge.chat-api.secret", defaultValue = "")
+    private String chatApiSecret;
+    @PropertyInject(value = "chatbridge.chat-api.token", defaultValue = "")
+    private String chatApiToken;
+    @PropertyInject(value = "chatbridge.openapi.queue", defaultValue = "partner.messages")
+    private String partnerMessagesQueue;
+
     private PartnerRegistry partnerRegistry;
 
     @BindToRegistry("eventValidator")
@@ -76,8 +90,12 @@ public class BridgeConfiguration implements CamelConfiguration {
     public PartnerRegistry partnerRegistry() {
         if (partnerRegistry == null) {
             PartnerLoader loader = new PartnerLoader(System::getenv);
-            partnerRegistry = new PartnerRegistry(loader.load(Path.of(partnersFile), new PartnerLoader.SinglePartner(
+            List<Partner> partners = new ArrayList<>(loader.load(Path.of(partnersFile), new PartnerLoader.SinglePartner(
                     partnerId, partnerWebhookUrl, partnerWebhookSecret, partnerEvents, partnerApiKey)));
+            if (!chatApiUrl.isBlank()) {
+                partners.add(loader.chatApi(chatApiUrl, chatApiSecret, chatApiToken, partnerMessagesQueue));
+            }
+            partnerRegistry = new PartnerRegistry(partners);
         }
         return partnerRegistry;
     }
@@ -86,7 +104,8 @@ public class BridgeConfiguration implements CamelConfiguration {
     public WebhookDeliveries webhookDeliveries() {
         Map<String, DeliveryPolicy> policies = Map.of(
                 EventTypes.VISITOR_ONLINE, new DeliveryPolicy(visitorOnlineMaxAttempts, Duration.ofSeconds(visitorOnlineFreshnessSeconds)),
-                EventTypes.ORDER_COMPLETED, new DeliveryPolicy(orderCompletedMaxAttempts, Duration.ofSeconds(orderCompletedFreshnessSeconds)));
+                EventTypes.ORDER_COMPLETED, new DeliveryPolicy(orderCompletedMaxAttempts, Duration.ofSeconds(orderCompletedFreshnessSeconds)),
+                EventTypes.PARTNER_MESSAGE, new DeliveryPolicy(partnerMessageMaxAttempts, Duration.ZERO));
         return new WebhookDeliveries(partnerRegistry(), policies,
                 new ResponseClassifier(Duration.ofSeconds(retryAfterCapSeconds)), localRetries, CLOCK);
     }

@@ -17,7 +17,7 @@ public class PartnerDeliveryRoutes extends RouteBuilder {
                     .routeId("webhook-delivery-" + partner.id())
                     .prefixId(partner.id() + "-")
                     .parameter("partnerId", partner.id())
-                    .parameter("deliveryQueue", PartnerRegistry.deliveryQueue(partner.id()));
+                    .parameter("deliveryQueue", partner.deliveryQueue());
         }
     }
 }

@@ -105,8 +105,10 @@ public class WebhookDeliveries {
         message.setHeader("Content-Type", "application/json");
         message.setHeader("webhook-id", webhook.eventId());
         message.setHeader("webhook-timestamp", Long.toString(timestamp));
-        message.setHeader("webhook-signature",
-                WebhookSigner.sign(webhook.eventId(), timestamp, webhook.payload(), webhook.partner().signingKeys()));
+        if (!webhook.partner().signingKeys().isEmpty()) {
+            message.setHeader("webhook-signature",
+                    WebhookSigner.sign(webhook.eventId(), timestamp, webhook.payload(), webhook.partner().signingKeys()));
+        }
         message.setBody(webhook.payload());
     }
 

@@ -7,6 +7,8 @@ public final class EventTypes {
     public static final String VISITOR_ONLINE = "visitor.online";
     public static final String ORDER_COMPLETED = "order.completed";
     public static final List<String> ALL = List.of(VISITOR_ONLINE, ORDER_COMPLETED);
+    /** Not a chat event: a partner's message forwarded to the chat system's API (CHAT_API_URL). */
+    public static final String PARTNER_MESSAGE = "partner.message";
 
     private EventTypes() {
     }

@@ -23,6 +23,8 @@ import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
+import chatbridge.broker.BridgeHeaders;
+import chatbridge.events.EventTypes;
 import chatbridge.partners.Partner;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -173,6 +175,10 @@ public class PartnerMessageQueue {
             out.setStringProperty(MESSAGE_ID, id);
             out.setStringProperty("chatbridgePartnerId", partner.id());
             out.setStringProperty("JMSXGroupID", message.visitorId());
+            // What a delivery route needs when CHAT_API_URL forwards this queue over HTTP.
+            out.setStringProperty(BridgeHeaders.EVENT_ID, id);
+            out.setStringProperty(BridgeHeaders.EVENT_TYPE, EventTypes.PARTNER_MESSAGE);
+            out.setStringProperty(BridgeHeaders.OCCURRED_AT, now.toString());
             if (idempotencyKey != null) {
                 out.setStringProperty("_AMQ_DUPL_ID", "idem|" + partner.id() + "|" + idempotencyKey);
             }

@@ -8,12 +8,13 @@ import java.util.Set;
  * A partner application: where its webhooks go, how they are signed, which events it wants, and the keys
  * it calls the Open API with.
  *
+ * @param deliveryQueue     the partner's own queue of pending deliveries (webhook.&lt;id&gt;)
  * @param signingKeys       decoded Standard Webhooks secrets; all of them sign each webhook (rotation)
  * @param headers           extra HTTP headers sent with each webhook
  * @param apiKeys           Open API bearer keys that identify this partner
  * @param requireSignature  whether Open API requests must also carry a Standard Webhooks signature
  */
-public record Partner(String id, String webhookUrl, List<byte[]> signingKeys, Set<String> events,
+public record Partner(String id, String webhookUrl, String deliveryQueue, List<byte[]> signingKeys, Set<String> events,
                       Map<String, String> headers, List<String> apiKeys, boolean requireSignature) {
 
     public boolean subscribesTo(String eventType) {

@@ -81,10 +81,17 @@ public class PartnerLoader {
     }
 
     private Partner fromMap(Map<String, Object> entry, String source) {
+        return fromMap(entry, source, true);
+    }
+
+    private Partner fromMap(Map<String, Object> entry, String source, boolean secretRequired) {
         String id = string(entry, "id", source);
         String where = source + ", partner '" + id + "'";
         if (!PARTNER_ID.matcher(id).matches()) {
             throw new IllegalArgumentException(where + ": id must be lower-case letters, digits and '-'");
+        }
+        if (PartnerRegistry.CHAT_API_ID.equals(id)) {
+            throw new IllegalArgumentException(where + ": the id " + id + " is reserved for the chat system's API");
         }
         String url = string(entry, "webhookUrl", where);
         URI uri = URI.create(url);
@@ -95,7 +102,7 @@ public class PartnerLoader {
         for (String secret : strings(entry, "secrets", where)) {
             keys.add(decodeSecret(resolve(secret, where), where));
         }
-        if (keys.isEmpty()) {
+        if (keys.isEmpty() && secretRequired) {
             throw new IllegalArgumentException(where + ": at least one signing secret (whsec_...) is required");
         }
         Set<String> events = new LinkedHashSet<>(strings(entry, "events", where));
@@ -113,8 +120,24 @@ public class PartnerLoader {
             apiKeys.add(resolve(key, where));
         }
         boolean requireSignature = Boolean.parseBoolean(String.valueOf(entry.getOrDefault("requireSignature", "false")));
-        return new Partner(id, url, List.copyOf(keys), Set.copyOf(events), Map.copyOf(headers), List.copyOf(apiKeys),
+        return new Partner(id, url, PartnerRegistry.deliveryQueue(id), List.copyOf(keys), Set.copyOf(events), Map.copyOf(headers), List.copyOf(apiKeys),
                 requireSignature);
+    }
+
+    /**
+     * The chat system's HTTP API as a delivery destination for partner.messages: same signing (when a secret is
+     * given), classification and retries as a partner webhook.
+     */
+    public Partner chatApi(String url, String secret, String token, String queue) {
+        String where = "CHAT_API_* settings";
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("id", "chat-api-check");
+        entry.put("webhookUrl", url);
+        entry.put("secrets", secret == null || secret.isBlank() ? List.of() : splitList(secret, " "));
+        Partner checked = fromMap(entry, where, false);
+        Map<String, String> headers = token == null || token.isBlank() ? Map.of() : Map.of("Authorization", "Bearer " + resolve(token, where));
+        return new Partner(PartnerRegistry.CHAT_API_ID, checked.webhookUrl(), queue, checked.signingKeys(), Set.of(),
+                headers, List.of(), false);
     }
 
     /** {@code env:NAME} and {@code file:/path} references; anything else is the value itself. */

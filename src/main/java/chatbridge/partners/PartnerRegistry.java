@@ -17,10 +17,13 @@ public class PartnerRegistry {
             byId.put(partner.id(), partner);
             for (String type : partner.events()) {
                 endpointsByType.computeIfAbsent(type, t -> new ArrayList<>())
-                        .add("jms:queue:" + deliveryQueue(partner.id()));
+                        .add("jms:queue:" + partner.deliveryQueue());
             }
         }
     }
+
+    /** The destination of partner.messages when the chat system takes them over HTTP (CHAT_API_URL). */
+    public static final String CHAT_API_ID = "chat-api";
 
     /** Each partner has its own queue, so one partner's outage never delays another's deliveries. */
     public static String deliveryQueue(String partnerId) {
