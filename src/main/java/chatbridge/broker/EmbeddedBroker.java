@@ -48,7 +48,9 @@ public class EmbeddedBroker extends ServiceSupport {
         Configuration config = loadConfiguration();
         server = new EmbeddedActiveMQ().setConfiguration(config);
         server.start();
-        LOG.info("Embedded Artemis started: data in {}, acceptor {}", dataDir.toAbsolutePath(),
+        LOG.info("Embedded Artemis started: data in {}, journal {} buffer timeout {} ns, acceptor {}", dataDir.toAbsolutePath(),
+                server.getActiveMQServer().getConfiguration().getJournalType(),
+                server.getActiveMQServer().getConfiguration().getJournalBufferTimeout_NIO(),
                 tcpAcceptor.isBlank() ? "(in-VM only)" : tcpAcceptor);
     }
 

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# chat-bridge benchmark, one command: builds if needed, runs every phase on 127.0.0.1, prints one table and writes
+# it to bench/results/ as JSON and CSV. Options (all optional), e.g.:
+#   bench/run.sh --events=200000 --latency-rate=1000 --latency-seconds=30 --openapi-connections=64 \
+#                --openapi-seconds=20 --delivery-consumers=8 --ingest-consumers=1 --big
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -f target/chat-bridge.jar ] || [ -n "$(find src routes artemis pom.xml -newer target/chat-bridge.jar -print -quit)" ]; then
+  mvn -q -B -Dstyle.color=never package -DskipTests
+fi
+mvn -q -B -Dstyle.color=never test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test > /dev/null
+exec java -Xmx2g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" chatbridge.bench.Bench "$@"

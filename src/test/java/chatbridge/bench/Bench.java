@@ -1,0 +1,423 @@
+package chatbridge.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+
+import jakarta.jms.Connection;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+
+import chatbridge.testing.Ports;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/**
+ * chat-bridge's benchmark: the broker's own limit, the bridge's outbound drain and latency, the Open API, and the
+ * plainest Camel route a user would write, all on 127.0.0.1 with bounded counts and durations. Run with
+ * bench/run.sh; prints a table and writes it as JSON and CSV to bench/results/.
+ */
+public final class Bench {
+    private static final String SECRET = "whsec_ZmVhc2liaWxpdHktdGVzdC1zZWNyZXQtMzItYnl0ZXMh";
+    private static final String API_KEY = "bench-api-key-0123456789";
+
+    record Row(String phase, String metric, double value, String unit, String target, double heapMiB, double rssMiB) {
+    }
+
+    private final Map<String, String> options;
+    private final List<Row> rows = new ArrayList<>();
+    private final int events;
+    private final int consumers;
+    private Sink sink;
+    private BridgeProcess bridge;
+    private String brokerUrl;
+
+    private Bench(Map<String, String> options) {
+        this.options = options;
+        this.events = Integer.parseInt(options.getOrDefault("events", "200000"));
+        this.consumers = Integer.parseInt(options.getOrDefault("delivery-consumers", "8"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            String[] kv = arg.replaceFirst("^--", "").split("=", 2);
+            options.put(kv[0], kv.length > 1 ? kv[1] : "true");
+        }
+        new Bench(options).run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        Path work = Files.createTempDirectory("chat-bridge-bench");
+        int brokerPort = Ports.free();
+        int managementPort = Ports.free();
+        int httpPort = Ports.free();
+        brokerUrl = "tcp://127.0.0.1:" + brokerPort;
+        sink = new Sink();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("BROKER_DATA_DIR", work.resolve("broker").toString());
+        env.put("BROKER_ACCEPTOR", brokerUrl + "?protocols=CORE,AMQP,STOMP");
+        env.put("HTTP_PORT", Integer.toString(httpPort));
+        env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+        env.put("PARTNERS_FILE", work.resolve("none.yaml").toString());
+        env.put("PARTNER_ID", "bench");
+        env.put("PARTNER_WEBHOOK_URL", sink.url("/hooks/chat"));
+        env.put("PARTNER_WEBHOOK_SECRET", SECRET);
+        env.put("PARTNER_API_KEY", API_KEY);
+        env.put("OPENAPI_RATE_LIMIT_PER_SECOND", "0");
+        env.put("DELIVERY_CONSUMERS", Integer.toString(consumers));
+        env.put("INGEST_CONSUMERS", options.getOrDefault("ingest-consumers", "1"));
+        if (options.containsKey("broker-properties")) {
+            env.put("BROKER_PROPERTIES", Path.of(options.get("broker-properties")).toAbsolutePath().toString());
+        }
+        List<String> jvm = List.of(options.getOrDefault("bridge-heap", "-Xmx1g"));
+        Path jar = Path.of(options.getOrDefault("jar", "target/chat-bridge.jar"));
+        Path log = work.resolve("bridge.log");
+        System.out.printf("chat-bridge bench: %,d events of ~1 KiB, embedded broker, %d delivery consumers; bridge log %s%n",
+                events, consumers, log);
+        bridge = new BridgeProcess(jar, log, env, jvm, managementPort);
+        try {
+            bridge.start(false);
+            phase("1 broker limit", this::brokerLimit);
+            if (wanted("2")) {
+                fill("chat.order.completed", events, Bench::orderEvent);
+            }
+            if (wanted("5")) {
+                fill("bench.naive", events, Bench::orderEvent);
+            }
+            bridge.stop();
+            bridge.start(true);
+            if (wanted("2")) {
+                phase("2 outbound drain", this::outboundDrain);
+            }
+            if (wanted("3")) {
+                phase("3 outbound latency", this::outboundLatency);
+            }
+            if (wanted("4")) {
+                phase("4 open api", () -> openApi(httpPort));
+            }
+            if (wanted("5")) {
+                phase("5 naive baseline", this::naiveBaseline);
+            }
+            if (options.containsKey("big")) {
+                phase("6 1M backlog", this::bigBacklog);
+            }
+        } finally {
+            bridge.stop();
+            sink.close();
+        }
+        report();
+    }
+
+    /** --phases=2,4 runs only those (phase 1, the ceiling, always runs). */
+    private boolean wanted(String phase) {
+        return !options.containsKey("phases") || List.of(options.get("phases").split(",")).contains(phase);
+    }
+
+    interface Phase {
+        void run() throws Exception;
+    }
+
+    private void phase(String name, Phase phase) throws Exception {
+        System.out.println("running " + name + " ...");
+        phase.run();
+    }
+
+    private void add(String phase, String metric, double value, String unit, String target) throws Exception {
+        rows.add(new Row(phase, metric, value, unit, target, bridge.heapUsedMiB(), bridge.rssMiB()));
+    }
+
+    // 1. The ceiling: the same broker drained by plain JMS consumers, one transaction per message like the bridge.
+    private void brokerLimit() throws Exception {
+        fill("bench.broker-limit", events, Bench::orderEvent);
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+        AtomicLong received = new AtomicLong();
+        long start = System.nanoTime();
+        // One connection per consumer, as independent clients would have.
+        ExecutorService pool = Executors.newFixedThreadPool(consumers);
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < consumers; i++) {
+            done.add(pool.submit(() -> {
+                try (Connection connection = factory.createConnection();
+                     Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                     MessageConsumer consumer = session.createConsumer(session.createQueue("bench.broker-limit"))) {
+                    connection.start();
+                    while (consumer.receive(2000) != null) {
+                        session.commit();
+                        received.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        double seconds = (System.nanoTime() - start) / 1e9 - 2.0; // the last receive waited 2 s for nothing
+        add("1 broker limit", "drain (JMS, transacted, " + consumers + " consumers)", received.get() / seconds, "msg/s", "ceiling");
+    }
+
+    // 2. The bridge drains a pre-filled backlog of chat.order.completed to the partner.
+    private void outboundDrain() throws Exception {
+        sink.reset(null);
+        waitFor(() -> sink.distinct() >= events, Duration.ofMinutes(10), "outbound drain");
+        double rate = events / sink.activeSeconds();
+        add("2 outbound drain", "events delivered, signed, transacted", rate, "events/s", ">= 10,000");
+        double ceiling = rows.get(0).value();
+        add("2 outbound drain", "ratio to broker limit", rate / ceiling, "x", ">= 0.5");
+        add("2 outbound drain", "duplicates", sink.requests() - sink.distinct(), "requests", "0");
+    }
+
+    // 3. Events published at a fixed rate: publish -> partner received.
+    private void outboundLatency() throws Exception {
+        int rate = Integer.parseInt(options.getOrDefault("latency-rate", "1000"));
+        int seconds = Integer.parseInt(options.getOrDefault("latency-seconds", "30"));
+        Latencies latencies = new Latencies();
+        sink.reset(latencies);
+        int total = rate * seconds;
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+        try (Connection connection = factory.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageProducer producer = session.createProducer(session.createQueue("chat.order.completed"))) {
+            long start = System.nanoTime();
+            for (int i = 0; i < total; i++) {
+                long due = start + (long) (i * 1e9 / rate);
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.sleep(Math.min(wait, 1_000_000)); // pacing the publisher, not a test wait
+                }
+                producer.send(session.createTextMessage(orderEvent(i)));
+            }
+        }
+        waitFor(() -> latencies.count() >= total, Duration.ofMinutes(2), "latency run");
+        String label = "publish->partner at " + rate + "/s for " + seconds + " s";
+        add("3 outbound latency", label + " p50", latencies.percentileMillis(50), "ms", "");
+        add("3 outbound latency", label + " p99", latencies.percentileMillis(99), "ms", "<= 15");
+        add("3 outbound latency", label + " max", latencies.percentileMillis(100), "ms", "");
+    }
+
+    // 4. POST /openapi/v1/messages from many keep-alive connections; every 202 must be on the queue.
+    private void openApi(int httpPort) throws Exception {
+        int connections = Integer.parseInt(options.getOrDefault("openapi-connections", "64"));
+        int seconds = Integer.parseInt(options.getOrDefault("openapi-seconds", "20"));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(8)).build();
+        URI uri = URI.create("http://127.0.0.1:" + httpPort + "/openapi/v1/messages");
+        Latencies latencies = new Latencies();
+        AtomicLong accepted = new AtomicLong();
+        AtomicLong other = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        List<Future<?>> done = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int c = 0; c < connections; c++) {
+            int connection = c;
+            done.add(pool.submit(() -> {
+                int i = 0;
+                while (System.nanoTime() < end) {
+                    String body = "{\"visitorId\":\"bench-v-" + connection + "\",\"message\":{\"type\":\"text\",\"text\":\"Welcome back! #" + i++ + "\"}}";
+                    long sent = System.nanoTime();
+                    HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri)
+                            .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                    latencies.record(System.nanoTime() - sent);
+                    (response.statusCode() == 202 ? accepted : other).incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        long queued = drain("partner.messages");
+        add("4 open api", "accepted (202) with " + connections + " connections", accepted.get() / elapsed, "req/s", ">= 10,000");
+        add("4 open api", "latency p50", latencies.percentileMillis(50), "ms", "");
+        add("4 open api", "latency p99", latencies.percentileMillis(99), "ms", "");
+        add("4 open api", "non-202 answers", other.get(), "requests", "0");
+        add("4 open api", "202s missing from partner.messages", accepted.get() - queued, "messages", "0");
+    }
+
+    // 5. The plainest route from the docs: non-transacted jms -> http, defaults, same backlog size.
+    private void naiveBaseline() throws Exception {
+        sink.reset(null);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.addComponent("jms", JmsComponent.jmsComponent(new ActiveMQConnectionFactory(brokerUrl)));
+            String target = sink.url("/naive").replace("http://", "http://");
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("jms:queue:bench.naive").to(target);
+                }
+            });
+            camel.start();
+            waitFor(() -> sink.distinct() >= events, Duration.ofMinutes(15), "naive baseline");
+        }
+        double rate = events / sink.activeSeconds();
+        add("5 naive baseline", "jms -> http, defaults", rate, "events/s", "");
+        rows.stream().filter(r -> r.phase().startsWith("2") && r.unit().equals("events/s")).findFirst()
+                .ifPresent(bridgeRow -> rows.add(new Row("5 naive baseline", "bridge / naive", bridgeRow.value() / rate, "x",
+                        ">= 3", Double.NaN, Double.NaN)));
+    }
+
+    // 6. A 1M-event backlog drains with flat memory (broker paging).
+    private void bigBacklog() throws Exception {
+        int big = Integer.parseInt(options.getOrDefault("big-events", "1000000"));
+        bridge.stop();
+        bridge.start(false);
+        fill("chat.visitor.online", big, Bench::visitorEvent);
+        bridge.stop();
+        sink.reset(null);
+        bridge.start(true);
+        double maxHeap = 0;
+        double maxRss = 0;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+        while (sink.distinct() < big && System.nanoTime() < deadline) {
+            maxHeap = Math.max(maxHeap, bridge.heapUsedMiB());
+            maxRss = Math.max(maxRss, bridge.rssMiB());
+            Thread.sleep(5000); // sampling memory while the backlog drains
+        }
+        add("6 1M backlog", "drained " + sink.distinct() + " of " + big, big / sink.activeSeconds(), "events/s", "all");
+        add("6 1M backlog", "max heap used while draining", maxHeap, "MiB", "flat");
+        add("6 1M backlog", "max RSS while draining", maxRss, "MiB", "flat");
+    }
+
+    /** Persistent sends in transactions of 500 from 4 threads. */
+    private void fill(String queue, int count, LongFunction<String> body) throws Exception {
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+        long start = System.nanoTime();
+        int threads = 4;
+        try (Connection connection = factory.createConnection()) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    try (Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                         MessageProducer producer = session.createProducer(session.createQueue(queue))) {
+                        for (long i = thread; i < count; i += threads) {
+                            producer.send(session.createTextMessage(body.apply(i)));
+                            if (i / threads % 500 == 499) {
+                                session.commit();
+                            }
+                        }
+                        session.commit();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+        }
+        System.out.printf("  filled %s with %,d events in %.1f s%n", queue, count, (System.nanoTime() - start) / 1e9);
+    }
+
+    private long drain(String queue) throws Exception {
+        long count = 0;
+        try (Connection connection = new ActiveMQConnectionFactory(brokerUrl).createConnection();
+             Session session = connection.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
+             MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+            connection.start();
+            while (consumer.receive(2000) != null) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    interface Condition {
+        boolean met() throws Exception;
+    }
+
+    private void waitFor(Condition condition, Duration limit, String what) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.met()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + " did not finish within " + limit);
+            }
+            if (System.nanoTime() > nextProgress) {
+                System.out.printf("  %s: partner has %,d distinct of %,d requests so far%n", what, sink.distinct(), sink.requests());
+                nextProgress += TimeUnit.SECONDS.toNanos(10);
+            }
+            Thread.sleep(50); // polling the sink's counters, bounded by the deadline
+        }
+    }
+
+    /** ~1 KiB order.completed event carrying the publisher's clock. */
+    static String orderEvent(long i) {
+        return "{\"id\":\"bench-o-" + i + "-" + System.nanoTime() + "\",\"type\":\"order.completed\",\"occurredAt\":\""
+                + Instant.now() + "\",\"benchSentNanos\":" + System.nanoTime() + ",\"visitor\":{\"id\":\"bench-v-" + (i % 1000)
+                + "\",\"name\":\"Bench Visitor\",\"email\":\"visitor@example.com\",\"language\":\"en\",\"country\":\"US\"},"
+                + "\"order\":{\"id\":\"o-" + i + "\",\"number\":\"" + (100000 + i) + "\",\"total\":{\"amount\":\"129.90\",\"currency\":\"USD\"},"
+                + "\"items\":[{\"sku\":\"TEA-01\",\"name\":\"Porcelain tea set, twelve pieces, hand painted\",\"quantity\":1,\"price\":\"89.90\"},"
+                + "{\"sku\":\"TEA-02\",\"name\":\"Oolong tea, 250 g tin, spring harvest\",\"quantity\":2,\"price\":\"20.00\"},"
+                + "{\"sku\":\"GIFT-1\",\"name\":\"Gift wrapping with handwritten card\",\"quantity\":1,\"price\":\"0.00\"}],"
+                + "\"url\":\"https://shop.example.com/orders/" + (100000 + i) + "\"},"
+                + "\"session\":{\"id\":\"s-" + i + "\",\"page\":\"https://shop.example.com/checkout/complete\","
+                + "\"referrer\":\"https://shop.example.com/cart\",\"device\":\"desktop\"}}";
+    }
+
+    /** A small visitor.online event, for the big backlog. */
+    static String visitorEvent(long i) {
+        return "{\"id\":\"bench-v-" + i + "\",\"type\":\"visitor.online\",\"occurredAt\":\"" + Instant.now()
+                + "\",\"visitor\":{\"id\":\"v-" + (i % 5000) + "\"}}";
+    }
+
+    private void report() throws IOException {
+        StringBuilder table = new StringBuilder();
+        String format = "%-20s %-52s %14s %-9s %-10s %10s %10s%n";
+        table.append(String.format(Locale.ROOT, format, "phase", "metric", "value", "unit", "target", "heap MiB", "RSS MiB"));
+        for (Row row : rows) {
+            table.append(String.format(Locale.ROOT, format, row.phase(), row.metric(),
+                    String.format(Locale.ROOT, row.value() >= 100 ? "%,.0f" : "%,.2f", row.value()), row.unit(), row.target(),
+                    String.format(Locale.ROOT, "%.0f", row.heapMiB()), String.format(Locale.ROOT, "%.0f", row.rssMiB())));
+        }
+        System.out.println();
+        System.out.println("broker: embedded Artemis 2.40.0 in the bridge process (NIO journal); machine: "
+                + Runtime.getRuntime().availableProcessors() + " cores");
+        System.out.print(table);
+        Path dir = Path.of("bench", "results");
+        Files.createDirectories(dir);
+        String stamp = Instant.now().toString().replace(":", "").replaceAll("\\..*", "");
+        StringBuilder csv = new StringBuilder("phase,metric,value,unit,target,heap_mib,rss_mib\n");
+        StringBuilder json = new StringBuilder("[\n");
+        for (Row row : rows) {
+            csv.append(String.format(Locale.ROOT, "\"%s\",\"%s\",%.3f,%s,\"%s\",%.0f,%.0f%n", row.phase(), row.metric(), row.value(),
+                    row.unit(), row.target(), row.heapMiB(), row.rssMiB()));
+            json.append(String.format(Locale.ROOT, "  {\"phase\":\"%s\",\"metric\":\"%s\",\"value\":%.3f,\"unit\":\"%s\",\"target\":\"%s\","
+                    + "\"heapMiB\":%.0f,\"rssMiB\":%.0f},%n", row.phase(), row.metric(), row.value(), row.unit(), row.target(),
+                    row.heapMiB(), row.rssMiB()));
+        }
+        json.setLength(json.length() - 2);
+        json.append("\n]\n");
+        Files.writeString(dir.resolve("bench-" + stamp + ".csv"), csv);
+        Files.writeString(dir.resolve("bench-" + stamp + ".json"), json);
+        System.out.println("written: " + dir.resolve("bench-" + stamp + ".{csv,json}"));
+    }
+}

@@ -1,0 +1,110 @@
+package chatbridge.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The bridge jar as its own process, as a user runs it, configured by environment variables. */
+final class BridgeProcess implements AutoCloseable {
+    private final Path jar;
+    private final Path log;
+    private final Map<String, String> env;
+    private final List<String> jvmOptions;
+    private final int managementPort;
+    private Process process;
+
+    BridgeProcess(Path jar, Path log, Map<String, String> env, List<String> jvmOptions, int managementPort) {
+        this.jar = jar;
+        this.log = log;
+        this.env = env;
+        this.jvmOptions = jvmOptions;
+        this.managementPort = managementPort;
+    }
+
+    /** @param routesStarted false starts the bridge (and its embedded broker) with no route consuming */
+    void start(boolean routesStarted) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        command.addAll(jvmOptions);
+        if (!routesStarted) {
+            command.add("-Dcamel.main.autoStartup=false");
+        }
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        process = builder.start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("bridge exited; see " + log);
+            }
+            try {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                // With no route started health stays DOWN, but the server answering means the broker is up.
+                if (!routesStarted || health.body().contains("UP")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200); // polling a process we started; bounded by the deadline above
+        }
+        throw new IllegalStateException("bridge did not become healthy in 90 s; see " + log);
+    }
+
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** Resident set size in MiB, from /proc. */
+    double rssMiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Java heap in use in MiB, from jcmd GC.heap_info. */
+    double heapUsedMiB() throws Exception {
+        Process jcmd = new ProcessBuilder(System.getProperty("java.home") + "/bin/jcmd", Long.toString(process.pid()),
+                "GC.heap_info").redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor(30, TimeUnit.SECONDS);
+        Matcher used = Pattern.compile("used (\\d+)K").matcher(out);
+        return used.find() ? Long.parseLong(used.group(1)) / 1024.0 : Double.NaN;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+}
