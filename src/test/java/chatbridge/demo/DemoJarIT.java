@@ -37,6 +37,7 @@ class DemoJarIT {
             assertTrue(!trace.contains(" INFO "), "the bridge's INFO logs stay quiet: " + trace);
         } finally {
             demo.destroyForcibly();
+            Files.deleteIfExists(output); // on failure the assertion message carries the trace
         }
     }
 
