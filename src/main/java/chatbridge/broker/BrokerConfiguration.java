@@ -4,12 +4,14 @@ import java.nio.file.Path;
 
 import jakarta.jms.ConnectionFactory;
 
+import chatbridge.ops.BrokerHealthCheck;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +85,21 @@ public class BrokerConfiguration implements CamelConfiguration {
             LOG.info("Using external broker {}", brokerUrl);
         }
         context.addService(new PoolCloser(), true, false);
+        BrokerHealthCheck health = new BrokerHealthCheck(healthCheckConnectionFactory(),
+                isEmbedded() ? "embedded" : brokerUrl);
+        health.setCamelContext(context);
+        HealthCheckRegistry.get(context).register(health);
+    }
+
+    /** Fails fast instead of reconnecting, so a health check answers within seconds. */
+    private ConnectionFactory healthCheckConnectionFactory() {
+        ActiveMQConnectionFactory factory = isEmbedded()
+                ? new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL)
+                : new ActiveMQConnectionFactory(brokerUrl, blankToNull(user), blankToNull(password));
+        factory.setReconnectAttempts(0);
+        factory.setInitialConnectAttempts(1);
+        factory.setCallTimeout(3000);
+        return factory;
     }
 
     private static String blankToNull(String s) {

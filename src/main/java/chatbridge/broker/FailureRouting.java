@@ -41,8 +41,10 @@ public class FailureRouting {
         String source = explain(exchange, cause);
         String destination = "DLQ." + source;
         exchange.setProperty(DESTINATION, destination);
-        LOG.warn("Moved message {} (event {}) from {} to {}: {}", messageId,
-                message.getHeader(BridgeHeaders.EVENT_ID), source, destination, message.getHeader(BridgeHeaders.REASON));
+        Object eventId = message.getHeader(BridgeHeaders.EVENT_ID);
+        // An invalid event has no trusted id yet: the message id is what identifies it then.
+        LOG.warn("Moved message {}{} from {} to {}: {}", messageId, eventId == null ? "" : " (event " + eventId + ")",
+                source, destination, message.getHeader(BridgeHeaders.REASON));
     }
 
     /** Events past their freshness deadline: to EXPIRED.&lt;source queue&gt;. */

@@ -63,7 +63,7 @@ class OpenApiResilienceTest {
     }
 
     @Test
-    void whileTheBrokerIsDownTheAnswerIs503AndItRecoversByItself() throws Exception {
+    void whileTheBrokerIsDownHealthIsDownTheAnswerIs503AndBothRecoverByThemselves() throws Exception {
         Path dir = Files.createTempDirectory("external-broker");
         int port = Ports.free();
         EmbeddedActiveMQ broker = externalBroker(dir, port);
@@ -76,7 +76,12 @@ class OpenApiResilienceTest {
             OpenApiClient api = new OpenApiClient(bridge.httpPort());
             assertEquals(202, api.postJson("key-1", OpenApiClient.text("v-1", null, "before")).status());
 
+            OpenApiClient management = new OpenApiClient(bridge.managementPort());
+            assertTrue(management.request("GET", "/observe/health", null).body().contains("UP"));
+
             broker.stop();
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    management.request("GET", "/observe/health", null).body().contains("DOWN"));
             OpenApiClient.Answer down = api.postJson("key-1", OpenApiClient.text("v-1", null, "during"));
             OpenApiTest.assertProblem(down, 503, "broker-unavailable", null);
             assertEquals("5", down.header("Retry-After"));
@@ -84,6 +89,8 @@ class OpenApiResilienceTest {
             broker = externalBroker(dir, port);
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     api.postJson("key-1", OpenApiClient.text("v-1", null, "after")).status() == 202);
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    management.request("GET", "/observe/health", null).body().contains("UP"));
             try (ChatSystem chat = new ChatSystem("tcp://127.0.0.1:" + port)) {
                 List<String> texts = chat.browse("partner.messages").stream().map(ChatSystem.Received::body).toList();
                 assertTrue(texts.stream().anyMatch(t -> t.contains("\"before\"")), "stored before the outage survives");
