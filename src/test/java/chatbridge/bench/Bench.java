@@ -26,6 +26,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
+import chatbridge.testing.BridgeJar;
 import chatbridge.testing.Ports;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.builder.RouteBuilder;
@@ -49,7 +50,7 @@ public final class Bench {
     private final int events;
     private final int consumers;
     private Sink sink;
-    private BridgeProcess bridge;
+    private BridgeJar bridge;
     private String brokerUrl;
 
     private Bench(Map<String, String> options) {
@@ -96,7 +97,7 @@ public final class Bench {
         Path log = work.resolve("bridge.log");
         System.out.printf("chat-bridge bench: %,d events of ~1 KiB, embedded broker, %d delivery consumers; bridge log %s%n",
                 events, consumers, log);
-        bridge = new BridgeProcess(jar, log, env, jvm, managementPort);
+        bridge = new BridgeJar(jar, log, env, jvm, managementPort);
         try {
             bridge.start(false);
             phase("1 broker limit", this::brokerLimit);

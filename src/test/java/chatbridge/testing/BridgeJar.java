@@ -1,4 +1,4 @@
-package chatbridge.bench;
+package chatbridge.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -17,8 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The bridge jar as its own process, as a user runs it, configured by environment variables. */
-final class BridgeProcess implements AutoCloseable {
+/**
+ * The bridge jar (target/chat-bridge.jar) as its own process, as a user runs it, configured by environment
+ * variables. Used by the *IT tests and the benchmark.
+ */
+public final class BridgeJar implements AutoCloseable {
     private final Path jar;
     private final Path log;
     private final Map<String, String> env;
@@ -26,7 +29,7 @@ final class BridgeProcess implements AutoCloseable {
     private final int managementPort;
     private Process process;
 
-    BridgeProcess(Path jar, Path log, Map<String, String> env, List<String> jvmOptions, int managementPort) {
+    public BridgeJar(Path jar, Path log, Map<String, String> env, List<String> jvmOptions, int managementPort) {
         this.jar = jar;
         this.log = log;
         this.env = env;
@@ -35,7 +38,7 @@ final class BridgeProcess implements AutoCloseable {
     }
 
     /** @param routesStarted false starts the bridge (and its embedded broker) with no route consuming */
-    void start(boolean routesStarted) throws Exception {
+    public void start(boolean routesStarted) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         command.addAll(jvmOptions);
@@ -70,7 +73,8 @@ final class BridgeProcess implements AutoCloseable {
         throw new IllegalStateException("bridge did not become healthy in 90 s; see " + log);
     }
 
-    void stop() throws InterruptedException {
+    /** SIGTERM, then waits for the graceful stop. */
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -80,7 +84,7 @@ final class BridgeProcess implements AutoCloseable {
     }
 
     /** Resident set size in MiB, from /proc. */
-    double rssMiB() throws IOException {
+    public double rssMiB() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
@@ -90,7 +94,7 @@ final class BridgeProcess implements AutoCloseable {
     }
 
     /** Java heap in use in MiB, from jcmd GC.heap_info. */
-    double heapUsedMiB() throws Exception {
+    public double heapUsedMiB() throws Exception {
         Process jcmd = new ProcessBuilder(System.getProperty("java.home") + "/bin/jcmd", Long.toString(process.pid()),
                 "GC.heap_info").redirectErrorStream(true).start();
         String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -104,7 +108,14 @@ final class BridgeProcess implements AutoCloseable {
         stop();
     }
 
-    static Duration since(long startNanos) {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
+    /** SIGKILL: no shutdown hook, no graceful stop, like a crash. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM; true when the JVM exited within the time. */
+    public boolean terminate(Duration within) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
     }
 }
