@@ -12,9 +12,8 @@ import java.util.List;
 
 import chatbridge.testing.BridgeRunner;
 import chatbridge.testing.ChatSystem;
+import chatbridge.testing.ExternalBroker;
 import chatbridge.testing.Ports;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,18 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 class OpenApiResilienceTest {
     static final String SECRET = "whsec_ZmVhc2liaWxpdHktdGVzdC1zZWNyZXQtMzItYnl0ZXMh";
-
-    static EmbeddedActiveMQ externalBroker(Path dir, int port) throws Exception {
-        ConfigurationImpl config = new ConfigurationImpl();
-        config.setPersistenceEnabled(true);
-        config.setSecurityEnabled(false);
-        config.setJournalDirectory(dir.resolve("journal").toString());
-        config.setBindingsDirectory(dir.resolve("bindings").toString());
-        config.setPagingDirectory(dir.resolve("paging").toString());
-        config.setLargeMessagesDirectory(dir.resolve("large").toString());
-        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
-        return new EmbeddedActiveMQ().setConfiguration(config).start();
-    }
 
     @Test
     void overTheRateLimitTheAnswerIs429WithRetryAfter() {
@@ -66,7 +53,7 @@ class OpenApiResilienceTest {
     void whileTheBrokerIsDownHealthIsDownTheAnswerIs503AndBothRecoverByThemselves() throws Exception {
         Path dir = Files.createTempDirectory("external-broker");
         int port = Ports.free();
-        EmbeddedActiveMQ broker = externalBroker(dir, port);
+        ExternalBroker broker = new ExternalBroker(dir, port).start();
         try (BridgeRunner bridge = new BridgeRunner()
                 .set("chatbridge.broker.url", "tcp://127.0.0.1:" + port + "?reconnectAttempts=0&callTimeout=5000")
                 .set("chatbridge.partner.webhook-url", "http://127.0.0.1:9/unused")
@@ -86,7 +73,7 @@ class OpenApiResilienceTest {
             OpenApiTest.assertProblem(down, 503, "broker-unavailable", null);
             assertEquals("5", down.header("Retry-After"));
 
-            broker = externalBroker(dir, port);
+            broker.start();
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     api.postJson("key-1", OpenApiClient.text("v-1", null, "after")).status() == 202);
             await().atMost(Duration.ofSeconds(15)).until(() ->
