@@ -14,10 +14,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+
 import chatbridge.testing.BridgeRunner;
 import chatbridge.testing.ChatSystem;
 import chatbridge.testing.ChatSystem.Received;
 import chatbridge.testing.WebhookReceiver;
+import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,7 +91,7 @@ class PoisonInputTest {
         });
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 partner.requestsFor("valid-before").size() == 1 && partner.requestsFor("valid-after").size() == 1);
-        assertTrue(partner.requests().stream().allMatch(r -> List.of("valid-before", "valid-after", "via-stomp")
+        assertTrue(partner.requests().stream().allMatch(r -> List.of("valid-before", "valid-after", "via-stomp", "via-amqp-text", "via-amqp-bytes")
                 .contains(r.webhookId())), "nothing invalid reached the partner");
     }
 
@@ -106,6 +113,27 @@ class PoisonInputTest {
         // Delivered once, dead-lettered in the same transaction: the broker never saw a rollback.
         assertEquals(null, dead.property("chatbridgeAttempts"));
         assertTrue(chat.browse("DLA").isEmpty(), "nothing reached the broker's own safety net");
+    }
+
+    @Test
+    void amqpClientsCanPublishEventsAndPoison() throws Exception {
+        String amqpUrl = "amqp://127.0.0.1:" + bridge.brokerUrl().substring(bridge.brokerUrl().lastIndexOf(':') + 1);
+        try (Connection connection = new JmsConnectionFactory(amqpUrl).createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageProducer producer = session.createProducer(session.createQueue("chat.visitor.online"))) {
+            producer.send(session.createTextMessage(ChatSystem.visitorOnline("via-amqp-text", "v-4", Instant.now())));
+            BytesMessage bytes = session.createBytesMessage();
+            bytes.writeBytes(ChatSystem.visitorOnline("via-amqp-bytes", "v-4", Instant.now()).getBytes(StandardCharsets.UTF_8));
+            producer.send(bytes);
+            TextMessage poison = session.createTextMessage("{\"id\":\"amqp-poison\",\"type\":\"visitor.online\"}");
+            poison.setStringProperty("testCase", "amqp-poison");
+            producer.send(poison);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                partner.requestsFor("via-amqp-text").size() == 1 && partner.requestsFor("via-amqp-bytes").size() == 1);
+        Received dead = awaitDeadLetter("DLQ.chat.visitor.online", "amqp-poison");
+        assertEquals("missing-field", dead.property("chatbridgeReason"));
+        assertEquals("occurredAt", dead.property("chatbridgeField"));
     }
 
     @Test
