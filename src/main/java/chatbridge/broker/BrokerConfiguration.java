@@ -53,6 +53,9 @@ public class BrokerConfiguration implements CamelConfiguration {
         ActiveMQConnectionFactory artemis = isEmbedded()
                 ? new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL)
                 : new ActiveMQConnectionFactory(brokerUrl, blankToNull(user), blankToNull(password));
+        // Remember destinations once looked up: otherwise every send asks the broker, in a blocking round trip,
+        // whether the queue exists (measured: three round trips per event on top of the commit).
+        artemis.setCacheDestinations(true);
         pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
         pool.setMaxConnections(maxConnections);
