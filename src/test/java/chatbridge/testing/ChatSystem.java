@@ -41,8 +41,12 @@ public final class ChatSystem implements AutoCloseable {
     private final MessageProducer producer;
 
     public ChatSystem(String brokerUrl) {
+        this(brokerUrl, null, null);
+    }
+
+    public ChatSystem(String brokerUrl, String user, String password) {
         try {
-            connection = new ActiveMQConnectionFactory(brokerUrl).createConnection();
+            connection = new ActiveMQConnectionFactory(brokerUrl, user, password).createConnection();
             connection.start();
             session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             producer = session.createProducer(null);

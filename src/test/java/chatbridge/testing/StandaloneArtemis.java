@@ -1,0 +1,77 @@
+package chatbridge.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Artemis 2.40.0 distribution (from Maven Central, via artemis/create-standalone.sh) as its own process, with
+ * chat-bridge's broker.xml, on 127.0.0.1. Can be stopped gracefully, killed, and started again on its journal.
+ */
+public final class StandaloneArtemis implements AutoCloseable {
+    public static final String USER = "chatbridge";
+    public static final String PASSWORD = "chatbridge";
+    private final Path instance;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    public StandaloneArtemis(Path instance, int port, Path log) throws Exception {
+        this.instance = instance;
+        this.port = port;
+        this.log = log;
+        Process create = new ProcessBuilder("bash", "artemis/create-standalone.sh", instance.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (!create.waitFor(5, TimeUnit.MINUTES) || create.exitValue() != 0) {
+            throw new IllegalStateException("artemis/create-standalone.sh failed; see " + log);
+        }
+    }
+
+    public StandaloneArtemis start() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("ARTEMIS_PORT", Integer.toString(port));
+        process = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("artemis exited; see " + log);
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return this;
+            } catch (IOException notYet) {
+                Thread.sleep(200); // polling a process we started, bounded by the deadline
+            }
+        }
+        throw new IllegalStateException("artemis did not listen on " + port + " within 60 s; see " + log);
+    }
+
+    /** SIGTERM: Artemis' own graceful shutdown. */
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** SIGKILL: the broker dies mid-write, like a crash. */
+    public void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    public String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}
