@@ -99,13 +99,19 @@ class FaultSuiteIT {
         return new ChatSystem(broker.url(), StandaloneArtemis.USER, StandaloneArtemis.PASSWORD);
     }
 
+    /** Publishes a backlog at once (transactions of 1,000), so faults land while the bridge is busy with it. */
     static Set<String> publish(String prefix, int count) {
         Set<String> ids = new HashSet<>();
         try (ChatSystem chat = chat()) {
+            List<String> batch = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 String id = prefix + i;
-                chat.sendText("chat.order.completed", ChatSystem.orderCompleted(id, "v-" + (i % 40), Instant.now()));
+                batch.add(ChatSystem.orderCompleted(id, "v-" + (i % 40), Instant.now()));
                 ids.add(id);
+                if (batch.size() == 1000 || i == count - 1) {
+                    chat.sendTextsInOneTransaction("chat.order.completed", batch);
+                    batch.clear();
+                }
             }
         }
         return ids;

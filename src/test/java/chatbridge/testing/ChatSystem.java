@@ -72,6 +72,19 @@ public final class ChatSystem implements AutoCloseable {
         }
     }
 
+    /** Persistent sends in one transaction: a backlog appears at once. */
+    public void sendTextsInOneTransaction(String queue, java.util.List<String> bodies) {
+        try (Session transacted = connection.createSession(true, Session.SESSION_TRANSACTED);
+             MessageProducer batch = transacted.createProducer(transacted.createQueue(queue))) {
+            for (String body : bodies) {
+                batch.send(transacted.createTextMessage(body));
+            }
+            transacted.commit();
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void sendBytes(String queue, byte[] body) {
         try {
             BytesMessage message = session.createBytesMessage();
