@@ -1,5 +1,7 @@
 package chatbridge.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -52,25 +54,14 @@ public final class BridgeJar implements AutoCloseable {
         builder.environment().putAll(env);
         process = builder.start();
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("bridge exited; see " + log);
-            }
-            try {
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).build();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .failFast("bridge exited; see " + log, () -> !process.isAlive())
                 // With no route started health stays DOWN, but the server answering means the broker is up.
-                if (!routesStarted || health.body().contains("UP")) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200); // polling a process we started; bounded by the deadline above
-        }
-        throw new IllegalStateException("bridge did not become healthy in 90 s; see " + log);
+                .until(() -> {
+                    String body = http.send(health, HttpResponse.BodyHandlers.ofString()).body();
+                    return !routesStarted || body.contains("UP");
+                });
     }
 
     /** SIGTERM, then waits for the graceful stop. */

@@ -1,9 +1,11 @@
 package chatbridge.testing;
 
-import java.io.IOException;
+import static org.awaitility.Awaitility.await;
+
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,19 +36,15 @@ public final class StandaloneArtemis implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("ARTEMIS_PORT", Integer.toString(port));
         process = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("artemis exited; see " + log);
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return this;
-            } catch (IOException notYet) {
-                Thread.sleep(200); // polling a process we started, bounded by the deadline
-            }
-        }
-        throw new IllegalStateException("artemis did not listen on " + port + " within 60 s; see " + log);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .failFast("artemis exited; see " + log, () -> !process.isAlive())
+                .until(() -> {
+                    try (Socket socket = new Socket()) {
+                        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                        return true;
+                    }
+                });
+        return this;
     }
 
     /** SIGTERM: Artemis' own graceful shutdown. */
