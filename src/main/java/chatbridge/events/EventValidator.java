@@ -1,36 +1,23 @@
 package chatbridge.events;
 
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonParser;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * Checks an event from the chat system against the contract (README, "Event contract") and explains exactly
  * what is wrong when it does not hold. Unknown fields are allowed and carried through untouched.
  */
 public class EventValidator {
-    /** Ids become webhook-id and JMSXGroupID values: printable, no spaces, bounded. */
-    private static final Pattern ID = Pattern.compile("[\\x21-\\x7E]{1,200}");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
-
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     private final int maxBytes;
 
@@ -87,11 +74,7 @@ public class EventValidator {
                 throw tooLarge();
             }
             try {
-                CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes));
-                return chars.toString();
+                return StrictJson.decodeUtf8(bytes);
             } catch (CharacterCodingException e) {
                 throw new PoisonEventException("invalid-encoding", null, "the body is not valid UTF-8");
             }
@@ -109,25 +92,14 @@ public class EventValidator {
 
     private static JsonNode parse(String json) {
         try {
-            JsonNode node = JSON.readTree(json);
+            JsonNode node = StrictJson.MAPPER.readTree(json);
             if (node == null || node.isMissingNode()) {
                 throw new PoisonEventException("invalid-json", null, "the body is empty");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new PoisonEventException("invalid-json", null, "malformed JSON at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
-                    + withoutSourceNote(e.getOriginalMessage()));
+            throw new PoisonEventException("invalid-json", null, StrictJson.describe(e));
         }
-    }
-
-    /** Jackson appends where its input came from; the location is already given. */
-    private static String withoutSourceNote(String message) {
-        int note = message.indexOf(" (start marker at");
-        if (note < 0) {
-            note = message.indexOf("\n at [Source");
-        }
-        return note < 0 ? message : message.substring(0, note);
     }
 
     private static void checkOrder(JsonNode order) {
@@ -184,7 +156,7 @@ public class EventValidator {
 
     private static String requiredId(JsonNode parent, String path) {
         String value = requiredString(parent, path);
-        if (!ID.matcher(value).matches()) {
+        if (!StrictJson.ID.matcher(value).matches()) {
             throw new PoisonEventException("invalid-value", path,
                     path + " must be 1 to 200 printable ASCII characters without spaces");
         }

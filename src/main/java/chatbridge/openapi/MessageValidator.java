@@ -2,19 +2,12 @@ package chatbridge.openapi;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
-import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonParser;
+import chatbridge.events.StrictJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -22,11 +15,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * JSON but not a valid message.
  */
 public class MessageValidator {
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-    private static final Pattern ID = Pattern.compile("[\\x21-\\x7E]{1,200}");
     private static final Set<String> TYPES = Set.of("text", "link", "card");
     private static final int MAX_TITLE = 200;
     private static final int MAX_URL = 2048;
@@ -55,7 +43,7 @@ public class MessageValidator {
         if (!TYPES.contains(type)) {
             throw invalid("message.type", "unknown message type '" + type + "'; use text, link or card");
         }
-        ObjectNode clean = JSON.createObjectNode().put("type", type);
+        ObjectNode clean = StrictJson.MAPPER.createObjectNode().put("type", type);
         switch (type) {
             case "text" -> clean.put("text", string(message, "message.text", "text", true, maxTextLength));
             case "link" -> {
@@ -84,24 +72,20 @@ public class MessageValidator {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+            text = StrictJson.decodeUtf8(body);
         } catch (CharacterCodingException e) {
             throw new Problem(ProblemType.MALFORMED_JSON, "the request body is not valid UTF-8");
         }
         try {
-            return JSON.readTree(text);
+            return StrictJson.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            String message = e.getOriginalMessage();
-            int note = message.indexOf(" (");
-            throw new Problem(ProblemType.MALFORMED_JSON, "malformed JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + (note > 0 ? message.substring(0, note) : message));
+            throw new Problem(ProblemType.MALFORMED_JSON, StrictJson.describe(e));
         }
     }
 
     private static String id(JsonNode parent, String name, boolean required) {
         String value = string(parent, name, name, required, Integer.MAX_VALUE);
-        if (value != null && !ID.matcher(value).matches()) {
+        if (value != null && !StrictJson.ID.matcher(value).matches()) {
             throw invalid(name, name + " must be 1 to 200 printable ASCII characters without spaces");
         }
         return value;

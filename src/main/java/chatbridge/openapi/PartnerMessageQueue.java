@@ -27,6 +27,7 @@ import chatbridge.broker.BridgeHeaders;
 import chatbridge.events.EventTypes;
 import chatbridge.partners.Partner;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
+import chatbridge.events.StrictJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,7 +159,7 @@ public class PartnerMessageQueue {
     /** @return false when the broker already had this Idempotency-Key's message */
     private boolean send(Partner partner, InboundMessage message, String id, String idempotencyKey, String replyKey,
                          Instant now) throws JMSException {
-        ObjectNode json = MessageValidator.JSON.createObjectNode()
+        ObjectNode json = StrictJson.MAPPER.createObjectNode()
                 .put("id", id)
                 .put("partnerId", partner.id())
                 .put("visitorId", message.visitorId());

@@ -2,6 +2,7 @@ package chatbridge.openapi;
 
 import java.util.Map;
 
+import chatbridge.events.StrictJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -34,7 +35,7 @@ public class ProblemResponses {
     }
 
     static void write(Message message, Problem problem, String instance) {
-        ObjectNode body = MessageValidator.JSON.createObjectNode()
+        ObjectNode body = StrictJson.MAPPER.createObjectNode()
                 .put("type", problem.type().uri())
                 .put("title", problem.type().title())
                 .put("status", problem.type().status())
