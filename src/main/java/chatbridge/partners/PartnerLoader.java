@@ -81,10 +81,6 @@ public class PartnerLoader {
     }
 
     private Partner fromMap(Map<String, Object> entry, String source) {
-        return fromMap(entry, source, true);
-    }
-
-    private Partner fromMap(Map<String, Object> entry, String source, boolean secretRequired) {
         String id = string(entry, "id", source);
         String where = source + ", partner '" + id + "'";
         if (!PARTNER_ID.matcher(id).matches()) {
@@ -93,16 +89,9 @@ public class PartnerLoader {
         if (PartnerRegistry.CHAT_API_ID.equals(id)) {
             throw new IllegalArgumentException(where + ": the id " + id + " is reserved for the chat system's API");
         }
-        String url = string(entry, "webhookUrl", where);
-        URI uri = URI.create(url);
-        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-            throw new IllegalArgumentException(where + ": webhookUrl must be an http(s) URL");
-        }
-        List<byte[]> keys = new ArrayList<>();
-        for (String secret : strings(entry, "secrets", where)) {
-            keys.add(decodeSecret(resolve(secret, where), where));
-        }
-        if (keys.isEmpty() && secretRequired) {
+        String url = httpUrl(string(entry, "webhookUrl", where), where);
+        List<byte[]> keys = signingKeys(strings(entry, "secrets", where), where);
+        if (keys.isEmpty()) {
             throw new IllegalArgumentException(where + ": at least one signing secret (whsec_...) is required");
         }
         Set<String> events = new LinkedHashSet<>(strings(entry, "events", where));
@@ -120,8 +109,29 @@ public class PartnerLoader {
             apiKeys.add(resolve(key, where));
         }
         boolean requireSignature = Boolean.parseBoolean(String.valueOf(entry.getOrDefault("requireSignature", "false")));
-        return new Partner(id, url, PartnerRegistry.deliveryQueue(id), List.copyOf(keys), Set.copyOf(events), Map.copyOf(headers), List.copyOf(apiKeys),
-                requireSignature);
+        return new Partner(id, url, PartnerRegistry.deliveryQueue(id), keys, Set.copyOf(events), Map.copyOf(headers),
+                List.copyOf(apiKeys), requireSignature);
+    }
+
+    private static String httpUrl(String url, String where) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + url + " is not a valid URL");
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException(where + ": the webhook URL must be an http(s) URL");
+        }
+        return url;
+    }
+
+    private List<byte[]> signingKeys(List<String> secrets, String where) {
+        List<byte[]> keys = new ArrayList<>();
+        for (String secret : secrets) {
+            keys.add(decodeSecret(resolve(secret, where), where));
+        }
+        return List.copyOf(keys);
     }
 
     /**
@@ -130,14 +140,9 @@ public class PartnerLoader {
      */
     public Partner chatApi(String url, String secret, String token, String queue) {
         String where = "CHAT_API_* settings";
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("id", "chat-api-check");
-        entry.put("webhookUrl", url);
-        entry.put("secrets", secret == null || secret.isBlank() ? List.of() : splitList(secret, " "));
-        Partner checked = fromMap(entry, where, false);
         Map<String, String> headers = token == null || token.isBlank() ? Map.of() : Map.of("Authorization", "Bearer " + resolve(token, where));
-        return new Partner(PartnerRegistry.CHAT_API_ID, checked.webhookUrl(), queue, checked.signingKeys(), Set.of(),
-                headers, List.of(), false);
+        return new Partner(PartnerRegistry.CHAT_API_ID, httpUrl(url.trim(), where), queue,
+                signingKeys(splitList(secret, " "), where), Set.of(), headers, List.of(), false);
     }
 
     /** {@code env:NAME} and {@code file:/path} references; anything else is the value itself. */
