@@ -11,6 +11,7 @@ import chatbridge.broker.FailureRouting;
 import chatbridge.delivery.DeliveryPolicy;
 import chatbridge.delivery.ResponseClassifier;
 import chatbridge.delivery.WebhookDeliveries;
+import chatbridge.events.DeliveryEnvelope;
 import chatbridge.events.EventTypes;
 import chatbridge.events.EventValidator;
 import chatbridge.partners.Partner;
@@ -84,6 +85,11 @@ public class BridgeConfiguration implements CamelConfiguration {
     @BindToRegistry("eventValidator")
     public EventValidator eventValidator() {
         return new EventValidator(maxEventBytes);
+    }
+
+    @BindToRegistry("deliveryEnvelope")
+    public DeliveryEnvelope deliveryEnvelope() {
+        return new DeliveryEnvelope(CLOCK);
     }
 
     @BindToRegistry("partnerRegistry")

@@ -10,6 +10,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.jms.ConsumerType;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
@@ -31,6 +32,10 @@ public class BrokerConfiguration implements CamelConfiguration {
     private String password;
     @PropertyInject(value = "chatbridge.broker.max-connections", defaultValue = "4")
     private int maxConnections;
+    @PropertyInject(value = "chatbridge.consumer.batch-size", defaultValue = "100")
+    private int batchSize;
+    @PropertyInject(value = "chatbridge.consumer.batch-max-wait-millis", defaultValue = "5")
+    private long batchMaxWaitMillis;
     @PropertyInject(value = "chatbridge.broker.embedded.config", defaultValue = "artemis/broker.xml")
     private String embeddedConfig;
     @PropertyInject(value = "chatbridge.broker.embedded.data-dir", defaultValue = "data")
@@ -73,6 +78,10 @@ public class BrokerConfiguration implements CamelConfiguration {
         // any other failure is logged by Camel's error handler.
         jms.getConfiguration().setErrorHandlerLoggingLevel(org.apache.camel.LoggingLevel.DEBUG);
         jms.getConfiguration().setErrorHandlerLogStackTrace(false);
+        // Transacted consumers commit per batch, not per message (BatchCommitListenerContainer says what that costs).
+        jms.getConfiguration().setConsumerType(ConsumerType.Custom);
+        jms.getConfiguration().setMessageListenerContainerFactory(
+                endpoint -> new BatchCommitListenerContainer(endpoint, batchSize, batchMaxWaitMillis));
         return jms;
     }
 

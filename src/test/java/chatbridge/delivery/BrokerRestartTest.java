@@ -11,7 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import chatbridge.testing.BridgeRunner;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class BrokerRestartTest {
     @Test
     void theBridgeReconnectsAndLosesNothingWhenTheBrokerRestarts() throws Exception {
-        int events = 1000;
+        int events = 10_000;
         try (WebhookReceiver partner = new WebhookReceiver();
              ExternalBroker broker = new ExternalBroker(Files.createTempDirectory("restart-broker"), Ports.free()).start();
              BridgeRunner bridge = new BridgeRunner()
@@ -38,9 +40,15 @@ class BrokerRestartTest {
                      .start()) {
             Set<String> published = new HashSet<>();
             try (ChatSystem chat = new ChatSystem(broker.url())) {
+                // In transactions of 500, so the backlog is there before the bridge can drain much of it.
+                List<String> bodies = new ArrayList<>();
                 for (int i = 0; i < events; i++) {
-                    chat.sendText("chat.order.completed", ChatSystem.orderCompleted("restart-" + i, "v-" + (i % 20), Instant.now()));
+                    bodies.add(ChatSystem.orderCompleted("restart-" + i, "v-" + (i % 20), Instant.now()));
                     published.add("restart-" + i);
+                    if (bodies.size() == 500) {
+                        chat.sendTextsInOneTransaction("chat.order.completed", bodies);
+                        bodies.clear();
+                    }
                 }
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> partner.acknowledgedIds().size() >= 100);

@@ -260,6 +260,35 @@ class DeliveryFlowTest {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> alpha.requestsFor(id).size() == 6);
     }
 
+    /**
+     * Consumers commit in batches, and a failing delivery rolls its whole batch back. The neighbours must still be
+     * delivered, at most once more, and must not follow the failing event into the DLQ when its attempts run out.
+     */
+    @Test
+    void anEventThatKeepsFailingDoesNotTakeItsBatchWithIt() {
+        String failing = newId("down-");
+        List<String> neighbours = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String id = i == 10 ? failing : newId("batch-");
+            if (i != 10) {
+                neighbours.add(id);
+            }
+            // One visitor: one message group, so one consumer and one batch take all of them.
+            bodies.add(ChatSystem.orderCompleted(id, "visitor-batch", Instant.now()));
+        }
+        chat.sendTextsInOneTransaction("chat.order.completed", bodies);
+
+        Received dead = awaitOn("DLQ.webhook.alpha", failing);
+        assertEquals("attempts-exhausted", dead.property("chatbridgeReason"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> alpha.acknowledgedIds().containsAll(neighbours));
+        for (String id : neighbours) {
+            assertTrue(alpha.requestsFor(id).size() <= 2, id + " delivered " + alpha.requestsFor(id).size() + " times");
+        }
+        assertTrue(chat.browse("DLQ.webhook.alpha").stream().noneMatch(m -> neighbours.contains(m.property("chatbridgeEventId"))),
+                "no neighbour in the DLQ");
+    }
+
     @Test
     void aStaleWelcomeIsMovedAsideNotDelivered() {
         String id = newId("stale-");
