@@ -5,7 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import chatbridge.broker.BridgeHeaders;
-import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Body;
 import org.apache.camel.Headers;
 
 /**
@@ -26,8 +26,8 @@ public class DeliveryEnvelope {
         this.clock = clock;
     }
 
-    /** Replaces the headers and returns the body to queue. */
-    public String wrap(@ExchangeProperty("chatbridgeEvent") ChatEvent event, @Headers Map<String, Object> headers) {
+    /** Replaces the headers and returns the body to queue: the event as published. */
+    public String wrap(@Body ChatEvent event, @Headers Map<String, Object> headers) {
         headers.clear();
         headers.put(BridgeHeaders.GROUP_ID, event.visitorId());
         headers.put(BridgeHeaders.EVENT_ID, event.id());

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
@@ -233,7 +234,7 @@ public final class Bench {
                 while ((wait = due - System.nanoTime()) > 0) {
                     TimeUnit.NANOSECONDS.sleep(Math.min(wait, 1_000_000)); // pacing the publisher, not a test wait
                 }
-                producer.send(session.createTextMessage(orderEvent(i)));
+                producer.send(grouped(session.createTextMessage(orderEvent(i)), i));
             }
         }
         waitFor(() -> latencies.count() >= total, Duration.ofMinutes(2), "latency run");
@@ -340,7 +341,7 @@ public final class Bench {
                     try (Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                          MessageProducer producer = session.createProducer(session.createQueue(queue))) {
                         for (long i = thread; i < count; i += threads) {
-                            producer.send(session.createTextMessage(body.apply(i)));
+                            producer.send(grouped(session.createTextMessage(body.apply(i)), i));
                             if (i / threads % 500 == 499) {
                                 session.commit();
                             }
@@ -393,7 +394,7 @@ public final class Bench {
     /** ~1 KiB order.completed event carrying the publisher's clock. */
     static String orderEvent(long i) {
         return "{\"id\":\"bench-o-" + i + "-" + System.nanoTime() + "\",\"type\":\"order.completed\",\"occurredAt\":\""
-                + Instant.now() + "\",\"benchSentNanos\":" + System.nanoTime() + ",\"visitor\":{\"id\":\"bench-v-" + (i % 1000)
+                + Instant.now() + "\",\"benchSentNanos\":" + System.nanoTime() + ",\"visitor\":{\"id\":\"" + visitorOf(i)
                 + "\",\"name\":\"Bench Visitor\",\"email\":\"visitor@example.com\",\"language\":\"en\",\"country\":\"US\"},"
                 + "\"order\":{\"id\":\"o-" + i + "\",\"number\":\"" + (100000 + i) + "\",\"total\":{\"amount\":\"129.90\",\"currency\":\"USD\"},"
                 + "\"items\":[{\"sku\":\"TEA-01\",\"name\":\"Porcelain tea set, twelve pieces, hand painted\",\"quantity\":1,\"price\":\"89.90\"},"
@@ -405,9 +406,23 @@ public final class Bench {
     }
 
     /** A small visitor.online event, for the big backlog. */
+    /**
+     * The chat system sets the visitor as the message group, as the README asks of publishers that want more than
+     * one ingest consumer: Artemis then keeps each visitor's events in order across consumers (--ingest-consumers).
+     */
+    private static Message grouped(Message message, long i) throws JMSException {
+        message.setStringProperty("JMSXGroupID", visitorOf(i));
+        return message;
+    }
+
+    /** Events i and i + 1000 share a visitor, in orderEvent and visitorEvent alike. */
+    static String visitorOf(long i) {
+        return "bench-v-" + (i % 1000);
+    }
+
     static String visitorEvent(long i) {
         return "{\"id\":\"bench-v-" + i + "\",\"type\":\"visitor.online\",\"occurredAt\":\"" + Instant.now()
-                + "\",\"visitor\":{\"id\":\"v-" + (i % 5000) + "\"}}";
+                + "\",\"visitor\":{\"id\":\"" + visitorOf(i) + "\"}}";
     }
 
     private void report() throws IOException {

@@ -310,4 +310,20 @@ class DeliveryFlowTest {
         assertEquals(200, response.statusCode(), response.body());
         assertTrue(response.body().contains("UP"), response.body());
     }
+
+    @Test
+    void metricsNameEveryRouteByItsId() throws Exception {
+        String id = newId("metrics-");
+        chat.sendText("chat.order.completed", ChatSystem.orderCompleted(id, "visitor-9", Instant.now()));
+        awaitRequests(alpha, id, 1);
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest metrics = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + bridge.managementPort() + "/observe/metrics")).build();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String body = client.send(metrics, HttpResponse.BodyHandlers.ofString()).body();
+            for (String route : List.of("ingest-order-completed", "event-fan-out", "webhook-delivery-alpha", "webhook-attempt")) {
+                assertTrue(body.contains("routeId=\"" + route + "\""), route + " in " + body.lines().filter(l -> l.contains("routeId")).findFirst().orElse(""));
+            }
+        });
+    }
 }
