@@ -10,6 +10,7 @@ import java.util.Map;
 import chatbridge.broker.FailureRouting;
 import chatbridge.delivery.DeliveryPolicy;
 import chatbridge.delivery.ResponseClassifier;
+import chatbridge.delivery.ResponseDeadline;
 import chatbridge.delivery.WebhookDeliveries;
 import chatbridge.events.DeliveryEnvelope;
 import chatbridge.events.EventTypes;
@@ -122,7 +123,9 @@ public class BridgeConfiguration implements CamelConfiguration {
     }
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
+        ResponseDeadline deadline = new ResponseDeadline(Duration.ofSeconds(responseTimeoutSeconds));
+        context.addService(deadline, true, true);
         for (String scheme : new String[] {"http", "https"}) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
             // camel-http's defaults wait up to 3 minutes; a stuck partner would hold a consumer thread that long.
@@ -130,6 +133,8 @@ public class BridgeConfiguration implements CamelConfiguration {
             http.setConnectionRequestTimeout(connectTimeoutSeconds * 1000L);
             http.setResponseTimeout(responseTimeoutSeconds * 1000L);
             http.setSoTimeout(responseTimeoutSeconds * 1000L);
+            // Those two restart with every byte received; this one bounds the whole answer (ResponseDeadline).
+            http.setHttpClientConfigurer(builder -> builder.addExecInterceptorFirst("chatbridge-response-deadline", deadline));
             // HttpClient would otherwise retry on its own and sleep on Retry-After, invisible to our policy.
             http.setAutomaticRetriesDisabled(true);
             http.setCookieManagementDisabled(true);

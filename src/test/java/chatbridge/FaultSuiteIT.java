@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -24,12 +29,17 @@ import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
+import chatbridge.openapi.HostileRequests;
+import chatbridge.openapi.OpenApiClient;
 import chatbridge.testing.BridgeJar;
 import chatbridge.testing.ChatSystem;
 import chatbridge.testing.Ports;
 import chatbridge.testing.StandaloneArtemis;
 import chatbridge.testing.StandardWebhooks;
+import chatbridge.testing.TricklingPartner;
 import chatbridge.testing.WebhookReceiver;
+import chatbridge.testing.WebhookReceiver.Reply;
+import chatbridge.testing.WebhookReceiver.Request;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,75 +51,156 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Fault injection against the real jar and a real standalone Artemis (the 2.40.0 distribution from Maven Central,
  * created by artemis/create-standalone.sh), everything on 127.0.0.1: crashes of the bridge, a graceful stop, broker
- * restarts (graceful and SIGKILL) and poison over Core, AMQP and STOMP. Every delivery's signature is verified.
- * A short profile of the fault-injection suite; prints a summary table and fails on any loss.
+ * restarts (graceful and SIGKILL), a partner that answers 503 and then refuses connections, a partner that trickles
+ * its answers, poison over Core, AMQP and STOMP, hostile Open API requests, and a backlog built while the bridge is
+ * stopped. Every delivery's signature is verified. Prints a summary table and fails on any loss.
+ *
+ * <p>Three partners: shop (every event type, from PARTNER_* variables), outage and slow (visitor.online, from a
+ * partners file). The bridge runs with a 512 MiB heap. Two settings differ from the defaults, so that minutes of
+ * outage fit a CI run and every broker attempt is one HTTP request the partner can time:
+ * <ul>
+ *   <li>the webhook.# redelivery schedule is 1 s, doubling, capped at 8 s (broker.xml: 5 s, x4, 4 h);</li>
+ *   <li>no quick in-process retries (DELIVERY_LOCAL_RETRIES=0), and a 2 s response timeout.</li>
+ * </ul>
+ * The CI profile is the default; the full one is in the README ("Fault-injection suite").
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteIT {
     static final String SECRET = "whsec_ZmVhc2liaWxpdHktdGVzdC1zZWNyZXQtMzItYnl0ZXMh";
-    /** The CI profile by default; the full one: -Dfaults.crash-events=100000 -Dfaults.kills=20 (see README). */
     static final int CRASH_EVENTS = Integer.getInteger("faults.crash-events", 4000);
     static final int KILLS = Integer.getInteger("faults.kills", 6);
+    static final int OUTAGE_EVENTS = Integer.getInteger("faults.outage-events", 300);
+    /** The 503 stretch lasts until the probe event has had this many attempts (1 + 2 + 4 + 8 + 8 + ... s apart). */
+    static final int OUTAGE_ATTEMPTS = Integer.getInteger("faults.outage-attempts", 5);
+    static final int REFUSED_SECONDS = Integer.getInteger("faults.refused-seconds", 20);
+    static final int SLOW_EVENTS = Integer.getInteger("faults.slow-events", 20);
+    static final int HOSTILE_REQUESTS = Integer.getInteger("faults.hostile-requests", 1200);
+    static final int BACKLOG_EVENTS = Integer.getInteger("faults.backlog-events", 50_000);
+    static final long RESPONSE_TIMEOUT_MILLIS = 2000;
+
     static final List<String> SUMMARY = new ArrayList<>();
+    static final AtomicInteger BAD_SIGNATURES = new AtomicInteger();
     static WebhookReceiver partner;
+    static WebhookReceiver outage;
+    static int outagePort;
+    static TricklingPartner slow;
     static StandaloneArtemis broker;
     static BridgeJar bridge;
-    static final AtomicInteger BAD_SIGNATURES = new AtomicInteger();
+    static int httpPort;
+    static int managementPort;
 
     @BeforeAll
     static void start() throws Exception {
         Path work = Files.createTempDirectory("chat-bridge-faults");
         partner = new WebhookReceiver();
-        partner.respondWith(request -> {
-            if (!StandardWebhooks.verify(SECRET, request.webhookId(), request.header("webhook-timestamp"), request.body(),
-                    request.header("webhook-signature"))) {
-                BAD_SIGNATURES.incrementAndGet();
-                return WebhookReceiver.Reply.status(401);
-            }
-            return WebhookReceiver.Reply.ok();
-        });
+        partner.respondWith(FaultSuiteIT::acceptIfSigned);
+        outagePort = Ports.free();
+        outage = new WebhookReceiver(outagePort);
+        outage.respondWith(FaultSuiteIT::acceptIfSigned);
+        slow = new TricklingPartner(Duration.ofMillis(200), id -> id.startsWith("slow-"));
+        Path partners = Files.writeString(work.resolve("partners.yaml"), """
+                partners:
+                  - id: outage
+                    webhookUrl: %s
+                    secrets: [%s]
+                    events: [visitor.online]
+                    apiKeys: [outage-key-123]
+                  - id: slow
+                    webhookUrl: %s
+                    secrets: [%s]
+                    events: [visitor.online]
+                    apiKeys: [slow-key-123]
+                    requireSignature: true
+                """.formatted(outage.url(), SECRET, slow.url(), SECRET));
         broker = new StandaloneArtemis(work.resolve("artemis-instance").toAbsolutePath(), Ports.free(),
-                work.resolve("artemis.log")).start();
-        int managementPort = Ports.free();
-        bridge = new BridgeJar(Path.of("target", "chat-bridge.jar"), work.resolve("bridge.log"), Map.of(
-                "BROKER_URL", broker.url(),
-                "BROKER_USER", StandaloneArtemis.USER,
-                "BROKER_PASSWORD", StandaloneArtemis.PASSWORD,
-                "HTTP_PORT", String.valueOf(Ports.free()),
-                "MANAGEMENT_PORT", String.valueOf(managementPort),
-                "PARTNERS_FILE", work.resolve("none.yaml").toString(),
-                "PARTNER_ID", "shop",
-                "PARTNER_WEBHOOK_URL", partner.url(),
-                "PARTNER_WEBHOOK_SECRET", SECRET), List.of(), managementPort);
+                work.resolve("artemis.log")).editBrokerXml(FaultSuiteIT::fasterWebhookSchedule).start();
+        httpPort = Ports.free();
+        managementPort = Ports.free();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("BROKER_URL", broker.url());
+        env.put("BROKER_USER", StandaloneArtemis.USER);
+        env.put("BROKER_PASSWORD", StandaloneArtemis.PASSWORD);
+        env.put("HTTP_PORT", String.valueOf(httpPort));
+        env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
+        env.put("PARTNERS_FILE", partners.toString());
+        env.put("PARTNER_ID", "shop");
+        env.put("PARTNER_WEBHOOK_URL", partner.url());
+        env.put("PARTNER_WEBHOOK_SECRET", SECRET);
+        env.put("DELIVERY_LOCAL_RETRIES", "0");
+        env.put("DELIVERY_RESPONSE_TIMEOUT_SECONDS", String.valueOf(RESPONSE_TIMEOUT_MILLIS / 1000));
+        // The outage scenario outlasts a welcome's default freshness and attempt budget; losing none is the point.
+        env.put("VISITOR_ONLINE_MAX_ATTEMPTS", "1000");
+        env.put("VISITOR_ONLINE_FRESHNESS_SECONDS", "3600");
+        env.put("OPENAPI_RATE_LIMIT_PER_SECOND", "0");
+        bridge = new BridgeJar(Path.of("target", "chat-bridge.jar"), work.resolve("bridge.log"), env,
+                List.of("-Xmx512m"), managementPort);
         bridge.start(true);
     }
 
     @AfterAll
     static void stop() throws Exception {
         System.out.println();
-        System.out.printf("%-28s %8s %10s %11s %5s %5s %8s%n", "scenario", "sent", "delivered", "duplicates", "DLQ", "lost", "seconds");
+        System.out.printf("%-30s %9s %10s %11s %5s %5s %8s%n", "scenario", "sent", "delivered", "duplicates", "DLQ", "lost", "seconds");
         SUMMARY.forEach(System.out::println);
         bridge.close();
         broker.close();
         partner.close();
+        outage.close();
+        slow.close();
         assertEquals(0, BAD_SIGNATURES.get(), "every delivery carried a valid signature");
+    }
+
+    static Reply acceptIfSigned(Request request) {
+        return signed(request) ? Reply.ok() : Reply.status(401);
+    }
+
+    static boolean signed(Request request) {
+        if (StandardWebhooks.verify(SECRET, request.webhookId(), request.header("webhook-timestamp"), request.body(),
+                request.header("webhook-signature"))) {
+            return true;
+        }
+        BAD_SIGNATURES.incrementAndGet();
+        return false;
+    }
+
+    /** webhook.# in broker.xml: 5 s x4 up to 4 h becomes 1 s x2 up to 8 s. */
+    static String fasterWebhookSchedule(String brokerXml) {
+        int at = brokerXml.indexOf("match=\"webhook.#\"");
+        String settings = brokerXml.substring(at);
+        String faster = settings.replaceFirst("<redelivery-delay>5000<", "<redelivery-delay>1000<")
+                .replaceFirst("<redelivery-delay-multiplier>4<", "<redelivery-delay-multiplier>2<")
+                .replaceFirst("<max-redelivery-delay>14400000<", "<max-redelivery-delay>8000<");
+        if (at < 0 || faster.equals(settings)) {
+            throw new IllegalStateException("the webhook.# schedule in artemis/broker.xml changed; update this test");
+        }
+        return brokerXml.substring(0, at) + faster;
     }
 
     static ChatSystem chat() {
         return new ChatSystem(broker.url(), StandaloneArtemis.USER, StandaloneArtemis.PASSWORD);
     }
 
-    /** Publishes a backlog at once (transactions of 1,000), so faults land while the bridge is busy with it. */
+    /** Publishes order.completed events at once (transactions of 1,000), so faults land while the bridge is busy. */
     static Set<String> publish(String prefix, int count) {
+        return publish("chat.order.completed", prefix, count);
+    }
+
+    static Set<String> publishVisitors(String prefix, int count) {
+        return publish("chat.visitor.online", prefix, count);
+    }
+
+    private static Set<String> publish(String queue, String prefix, int count) {
         Set<String> ids = new HashSet<>();
         try (ChatSystem chat = chat()) {
             List<String> batch = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                String id = prefix + i;
-                batch.add(ChatSystem.orderCompleted(id, "v-" + (i % 40), Instant.now()));
+                String id = count == 1 ? prefix : prefix + i;
+                String visitor = "v-" + (i % 40);
+                batch.add(queue.equals("chat.order.completed") ? ChatSystem.orderCompleted(id, visitor, Instant.now())
+                        : ChatSystem.visitorOnline(id, visitor, Instant.now()));
                 ids.add(id);
                 if (batch.size() == 1000 || i == count - 1) {
-                    chat.sendTextsInOneTransaction("chat.order.completed", batch);
+                    chat.sendTextsInOneTransaction(queue, batch);
                     batch.clear();
                 }
             }
@@ -121,19 +212,43 @@ class FaultSuiteIT {
         return partner.acknowledgedIds().stream().filter(id -> id.startsWith(prefix)).count();
     }
 
-    /** Waits until every id is acknowledged, then records the scenario's row and checks nothing was lost. */
-    static void finish(String scenario, String prefix, Set<String> sent, long startNanos, int expectedDlq) {
-        await().atMost(Duration.ofMinutes(15)).until(() -> partner.acknowledgedIds().containsAll(sent));
-        long requests = partner.requests().stream().filter(r -> r.webhookId() != null && r.webhookId().startsWith(prefix)).count();
-        long distinct = delivered(prefix);
-        int dlq;
+    static int deadLetters(String queue, String prefix) {
         try (ChatSystem chat = chat()) {
-            dlq = (int) chat.browse("DLQ.webhook.shop").stream()
+            return (int) chat.browse(queue).stream()
                     .filter(m -> String.valueOf(m.property("chatbridgeEventId")).startsWith(prefix)).count();
         }
+    }
+
+    static String health() {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "unreachable: " + e;
+        }
+    }
+
+    static void row(String scenario, Object sent, Object delivered, Object duplicates, Object dlq, Object lost, long startNanos) {
+        SUMMARY.add(String.format("%-30s %9s %10s %11s %5s %5s %8.1f", scenario, sent, delivered, duplicates, dlq, lost,
+                (System.nanoTime() - startNanos) / 1e9));
+    }
+
+    static void finish(String scenario, String prefix, Set<String> sent, long startNanos, int expectedDlq) {
+        finish(scenario, partner, "DLQ.webhook.shop", prefix, sent, startNanos, expectedDlq);
+    }
+
+    /** Waits until every id is acknowledged, then records the scenario's row and checks nothing was lost. */
+    static void finish(String scenario, WebhookReceiver receiver, String dlqQueue, String prefix, Set<String> sent,
+                       long startNanos, int expectedDlq) {
+        await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofMillis(500))
+                .until(() -> receiver.acknowledgedIds().containsAll(sent));
+        long requests = receiver.requests().stream()
+                .filter(r -> r.webhookId() != null && r.webhookId().startsWith(prefix) && sent.contains(r.webhookId())).count();
+        long distinct = receiver.acknowledgedIds().stream().filter(sent::contains).count();
+        int dlq = deadLetters(dlqQueue, prefix);
         long lost = sent.size() - distinct;
-        SUMMARY.add(String.format("%-28s %8d %10d %11d %5d %5d %8.1f", scenario, sent.size(), distinct, requests - distinct,
-                dlq, lost, (System.nanoTime() - startNanos) / 1e9));
+        row(scenario, sent.size(), distinct, requests - distinct, dlq, lost, startNanos);
         assertEquals(0, lost, scenario + ": lost events");
         assertEquals(expectedDlq, dlq, scenario + ": unexpected dead letters");
     }
@@ -175,10 +290,14 @@ class FaultSuiteIT {
         Set<String> sent = publish("broker-", 3000);
         await().atMost(Duration.ofMinutes(1)).until(() -> delivered("broker-") >= 400);
         broker.stop();
+        await().atMost(Duration.ofSeconds(20)).until(() -> health().contains("DOWN"));
         broker.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> health().contains("UP"));
         await().atMost(Duration.ofMinutes(2)).until(() -> delivered("broker-") >= 1500);
         broker.kill();
+        await().atMost(Duration.ofSeconds(20)).until(() -> health().contains("DOWN"));
         broker.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> health().contains("UP"));
         finish("broker SIGTERM + SIGKILL", "broker-", sent, start, 0);
     }
 
@@ -234,8 +353,118 @@ class FaultSuiteIT {
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
                     chat.browse("DLQ.chat.visitor.online").size() == expectedPoison);
         }
-        SUMMARY.add(String.format("%-28s %8d %10s %11s %5d %5d %8s", "poison Core/AMQP/STOMP", expectedPoison, "-", "-",
-                expectedPoison, 0, "-"));
+        row("poison Core/AMQP/STOMP", expectedPoison, "-", "-", expectedPoison, 0, start);
         finish("valid events around poison", "poison-valid-", sent, start, 0);
+    }
+
+    @Test
+    @Order(5)
+    void partnerOutageThen503ThenRefusedThenRecovery() throws Exception {
+        long start = System.nanoTime();
+        WebhookReceiver down = outage;
+        down.respondWith(request -> signed(request) ? Reply.status(503) : Reply.status(401));
+        // A probe alone first: its attempts show the broker's schedule, undisturbed by batch-mates.
+        String probe = "outage-probe";
+        Set<String> sent = new HashSet<>(publishVisitors(probe, 1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !down.requestsFor(probe).isEmpty());
+        sent.addAll(publishVisitors("outage-", OUTAGE_EVENTS));
+
+        // Other partners are unaffected: shop has every event while outage is still answering 503.
+        await().atMost(Duration.ofSeconds(60)).until(() -> partner.acknowledgedIds().containsAll(sent));
+        assertTrue(down.acknowledgedIds().stream().noneMatch(sent::contains), "the 503 stretch is still on");
+
+        // The backlog waits on the broker, not in sleeping consumer threads: a new event is tried at once.
+        await().atMost(Duration.ofMinutes(1)).until(() -> down.requestsFor(probe).size() >= 3);
+        Instant latePublished = Instant.now();
+        sent.addAll(publishVisitors("outage-late", 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !down.requestsFor("outage-late").isEmpty());
+        Duration lateFirstTry = Duration.between(latePublished, down.requestsFor("outage-late").get(0).receivedAt());
+
+        await().atMost(Duration.ofSeconds(10L * OUTAGE_ATTEMPTS + 60)).until(() -> down.requestsFor(probe).size() >= OUTAGE_ATTEMPTS);
+        // Then the partner is gone entirely: connections refused. Nothing may be dead-lettered meanwhile.
+        down.close();
+        await().during(Duration.ofSeconds(REFUSED_SECONDS)).atMost(Duration.ofSeconds(REFUSED_SECONDS + 30))
+                .until(() -> deadLetters("DLQ.webhook.outage", "outage-") == 0);
+
+        outage = new WebhookReceiver(outagePort);
+        outage.respondWith(FaultSuiteIT::acceptIfSigned);
+        finish("partner 503 " + OUTAGE_ATTEMPTS + "x + refused " + REFUSED_SECONDS + " s", outage, "DLQ.webhook.outage",
+                "outage-", sent, start, 0);
+
+        assertTrue(lateFirstTry.toMillis() < 3000, "a new event waited " + lateFirstTry.toMillis() + " ms for its first attempt");
+        List<Instant> attempts = down.requestsFor(probe).stream().map(Request::receivedAt).toList();
+        for (int i = 1; i < attempts.size(); i++) {
+            long gap = Duration.between(attempts.get(i - 1), attempts.get(i)).toMillis();
+            long expected = Math.min(1000L << (i - 1), 8000L);
+            assertTrue(gap >= expected * 0.75 && gap <= expected * 1.25 + 1500,
+                    "attempt " + (i + 1) + " of the probe came " + gap + " ms after the one before; the schedule says "
+                            + expected + " ms ±20 %: " + attempts);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aPartnerThatTricklesItsAnswers() throws Exception {
+        long start = System.nanoTime();
+        Set<String> sent = publishVisitors("slow-", SLOW_EVENTS);
+        // Not held up: shop and outage have everything while slow is still being trickled at.
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                partner.acknowledgedIds().containsAll(sent) && outage.acknowledgedIds().containsAll(sent));
+        await().atMost(Duration.ofMinutes(3)).until(() -> slow.acknowledgedIds().containsAll(sent));
+        List<TricklingPartner.Attempt> cut = slow.attempts().stream()
+                .filter(a -> a.number() < 3 && sent.contains(a.webhookId())).toList();
+        assertEquals(2 * SLOW_EVENTS, cut.size(), "each event: status line trickled, then body trickled, then answered");
+        for (TricklingPartner.Attempt attempt : cut) {
+            long held = attempt.held().toMillis();
+            assertTrue(held >= RESPONSE_TIMEOUT_MILLIS - 300 && held < RESPONSE_TIMEOUT_MILLIS + 2500,
+                    attempt + " held the bridge " + held + " ms; the response timeout is " + RESPONSE_TIMEOUT_MILLIS + " ms");
+        }
+        int dlq = deadLetters("DLQ.webhook.slow", "slow-");
+        long delivered = slow.acknowledgedIds().stream().filter(sent::contains).count();
+        row("slow partner (trickle) x2 each", sent.size(), delivered, 0, dlq, sent.size() - delivered, start);
+        assertEquals(0, dlq);
+    }
+
+    @Test
+    @Order(7)
+    void hostileOpenApiRequests() throws Exception {
+        long start = System.nanoTime();
+        OpenApiClient api = new OpenApiClient(httpPort);
+        HostileRequests hostile = new HostileRequests("outage-key-123", "slow-key-123", SECRET);
+        Random random = new Random(11);
+        int serverErrors = 0;
+        int accepted = 0;
+        for (int i = 0; i < HOSTILE_REQUESTS; i++) {
+            int status = hostile.send(api, random, i).status();
+            serverErrors += status >= 500 ? 1 : 0;
+            accepted += status < 400 ? 1 : 0;
+        }
+        int queued;
+        try (ChatSystem chat = chat()) {
+            queued = chat.browse("partner.messages").size();
+        }
+        row("hostile Open API (5xx: " + serverErrors + ")", HOSTILE_REQUESTS, queued, "-", "-", "-", start);
+        assertEquals(0, serverErrors, "no 5xx for bad input");
+        assertEquals(0, accepted, "nothing hostile accepted");
+        assertEquals(0, queued, "nothing enqueued");
+        assertTrue(health().contains("UP"), health());
+        assertEquals(202, api.postJson("outage-key-123", OpenApiClient.text("v-1", null, "still fine")).status());
+    }
+
+    @Test
+    @Order(8)
+    void aBacklogBuiltWhileTheBridgeIsStopped() throws Exception {
+        long start = System.nanoTime();
+        partner.forgetBodies();
+        assertTrue(bridge.terminate(Duration.ofSeconds(30)), "stops within the shutdown timeout");
+        Set<String> sent = publish("backlog-", BACKLOG_EVENTS);
+        bridge.start(true);
+        double[] max = new double[2];
+        await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            max[0] = Math.max(max[0], bridge.heapUsedMiB());
+            max[1] = Math.max(max[1], bridge.rssMiB());
+            return partner.acknowledgedCount() >= sent.size() && partner.acknowledgedIds().containsAll(sent);
+        });
+        finish(String.format("backlog (heap %.0f MiB, RSS %.0f MiB)", max[0], max[1]), "backlog-", sent, start, 0);
     }
 }

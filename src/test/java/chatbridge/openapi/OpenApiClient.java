@@ -13,17 +13,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** A partner calling the Open API over a real socket. */
-final class OpenApiClient {
+public final class OpenApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
-    OpenApiClient(int port) {
+    public OpenApiClient(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    record Answer(int status, String contentType, String body, HttpResponse<String> raw) {
-        JsonNode json() {
+    public record Answer(int status, String contentType, String body, HttpResponse<String> raw) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -31,12 +31,12 @@ final class OpenApiClient {
             }
         }
 
-        String header(String name) {
+        public String header(String name) {
             return raw.headers().firstValue(name).orElse(null);
         }
     }
 
-    Answer post(String path, String apiKey, String contentType, byte[] body, String... headers) {
+    public Answer post(String path, String apiKey, String contentType, byte[] body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (apiKey != null) {
@@ -51,11 +51,11 @@ final class OpenApiClient {
         return send(request.build());
     }
 
-    Answer postJson(String apiKey, String json, String... headers) {
+    public Answer postJson(String apiKey, String json, String... headers) {
         return post("/openapi/v1/messages", apiKey, "application/json", json.getBytes(StandardCharsets.UTF_8), headers);
     }
 
-    Answer request(String method, String path, String apiKey) {
+    public Answer request(String method, String path, String apiKey) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (apiKey != null) {
@@ -77,7 +77,7 @@ final class OpenApiClient {
         }
     }
 
-    static String text(String visitorId, String inReplyTo, String text) {
+    public static String text(String visitorId, String inReplyTo, String text) {
         return "{\"visitorId\":\"" + visitorId + "\"" + (inReplyTo == null ? "" : ",\"inReplyTo\":\"" + inReplyTo + "\"")
                 + ",\"message\":{\"type\":\"text\",\"text\":\"" + text + "\"}}";
     }

@@ -2,11 +2,14 @@ package chatbridge.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The Artemis 2.40.0 distribution (from Maven Central, via artemis/create-standalone.sh) as its own process, with
@@ -29,6 +32,13 @@ public final class StandaloneArtemis implements AutoCloseable {
         if (!create.waitFor(5, TimeUnit.MINUTES) || create.exitValue() != 0) {
             throw new IllegalStateException("artemis/create-standalone.sh failed; see " + log);
         }
+    }
+
+    /** Edits the instance's copy of artemis/broker.xml before the broker starts (tests that need a faster schedule). */
+    public StandaloneArtemis editBrokerXml(UnaryOperator<String> edit) throws IOException {
+        Path brokerXml = instance.resolve("etc/broker.xml");
+        Files.writeString(brokerXml, edit.apply(Files.readString(brokerXml)));
+        return this;
     }
 
     public StandaloneArtemis start() throws Exception {
