@@ -140,7 +140,7 @@ class FaultSuiteIT {
     @AfterAll
     static void stop() throws Exception {
         System.out.println();
-        System.out.printf("%-30s %9s %10s %11s %5s %5s %8s%n", "scenario", "sent", "delivered", "duplicates", "DLQ", "lost", "seconds");
+        System.out.printf("%-36s %9s %10s %11s %5s %5s %8s%n", "scenario", "sent", "delivered", "duplicates", "DLQ", "lost", "seconds");
         SUMMARY.forEach(System.out::println);
         bridge.close();
         broker.close();
@@ -230,7 +230,7 @@ class FaultSuiteIT {
     }
 
     static void row(String scenario, Object sent, Object delivered, Object duplicates, Object dlq, Object lost, long startNanos) {
-        SUMMARY.add(String.format("%-30s %9s %10s %11s %5s %5s %8.1f", scenario, sent, delivered, duplicates, dlq, lost,
+        SUMMARY.add(String.format("%-36s %9s %10s %11s %5s %5s %8.1f", scenario, sent, delivered, duplicates, dlq, lost,
                 (System.nanoTime() - startNanos) / 1e9));
     }
 
@@ -392,13 +392,16 @@ class FaultSuiteIT {
                 "outage-", sent, start, 0);
 
         assertTrue(lateFirstTry.toMillis() < 3000, "a new event waited " + lateFirstTry.toMillis() + " ms for its first attempt");
+        // The probe's retries follow the schedule: never sooner than its step (no hot loop), never later than the
+        // cap, and at the cap once the schedule gets there. A gap may skip a step ahead: the broker also counts a
+        // delivery when the probe sat in the buffer of a consumer that rolled back (README, trade-offs).
         List<Instant> attempts = down.requestsFor(probe).stream().map(Request::receivedAt).toList();
         for (int i = 1; i < attempts.size(); i++) {
             long gap = Duration.between(attempts.get(i - 1), attempts.get(i)).toMillis();
-            long expected = Math.min(1000L << (i - 1), 8000L);
-            assertTrue(gap >= expected * 0.75 && gap <= expected * 1.25 + 1500,
+            long step = Math.min(1000L << (i - 1), 8000L);
+            assertTrue(gap >= step * 0.75 && gap <= 8000 * 1.25 + 1500 && (step < 8000 || gap >= 8000 * 0.75),
                     "attempt " + (i + 1) + " of the probe came " + gap + " ms after the one before; the schedule says "
-                            + expected + " ms ±20 %: " + attempts);
+                            + step + " ms ±20 %, capped at 8 s: " + attempts);
         }
     }
 
@@ -465,6 +468,6 @@ class FaultSuiteIT {
             max[1] = Math.max(max[1], bridge.rssMiB());
             return partner.acknowledgedCount() >= sent.size() && partner.acknowledgedIds().containsAll(sent);
         });
-        finish(String.format("backlog (heap %.0f MiB, RSS %.0f MiB)", max[0], max[1]), "backlog-", sent, start, 0);
+        finish(String.format("backlog, max heap %.0f RSS %.0f MiB", max[0], max[1]), "backlog-", sent, start, 0);
     }
 }

@@ -32,6 +32,8 @@ public class BrokerConfiguration implements CamelConfiguration {
     private String password;
     @PropertyInject(value = "chatbridge.broker.max-connections", defaultValue = "4")
     private int maxConnections;
+    @PropertyInject(value = "chatbridge.broker.consumer-window-size", defaultValue = "16384")
+    private int consumerWindowSize;
     @PropertyInject(value = "chatbridge.consumer.batch-size", defaultValue = "100")
     private int batchSize;
     @PropertyInject(value = "chatbridge.consumer.batch-max-wait-millis", defaultValue = "5")
@@ -61,6 +63,11 @@ public class BrokerConfiguration implements CamelConfiguration {
         // Remember destinations once looked up: otherwise every send asks the broker, in a blocking round trip,
         // whether the queue exists (measured: three round trips per event on top of the commit).
         artemis.setCacheDestinations(true);
+        // Few messages waiting in a consumer's buffer: a rollback returns the buffered ones to the broker with their
+        // delivery count raised, so a failing delivery spends a neighbour's attempt and moves it a step ahead in the
+        // retry schedule (seen in the fault suite). Artemis' default of 1 MiB holds ~1,000 events; 16 KiB drains
+        // as fast here (bench: 3,961 vs 4,039 events/s), 0 (no buffer) costs 37 %.
+        artemis.setConsumerWindowSize(consumerWindowSize);
         pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
         pool.setMaxConnections(maxConnections);

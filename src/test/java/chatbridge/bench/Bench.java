@@ -100,6 +100,9 @@ public final class Bench {
         env.put("CONSUMER_BATCH_SIZE", Integer.toString(batchSize));
         env.put("CONSUMER_BATCH_MAX_WAIT_MILLIS", Integer.toString(batchMaxWaitMillis));
         env.put("INGEST_CONSUMERS", options.getOrDefault("ingest-consumers", "1"));
+        if (options.containsKey("consumer-window-size")) {
+            env.put("BROKER_CONSUMER_WINDOW_SIZE", options.get("consumer-window-size"));
+        }
         if (options.containsKey("broker-properties")) {
             env.put("BROKER_PROPERTIES", Path.of(options.get("broker-properties")).toAbsolutePath().toString());
         }
