@@ -3,7 +3,8 @@
 # it to bench/results/ as JSON and CSV. Options (all optional), e.g.:
 #   bench/run.sh --events=200000 --latency-rate=1000 --latency-seconds=30 --openapi-connections=64 \
 #                --openapi-seconds=20 --delivery-consumers=8 --ingest-consumers=1 --batch-size=100 \
-#                --batch-max-wait-millis=5 --consumer-window-size=0 --big
+#                --batch-max-wait-millis=5 --consumer-window-size=16384 --broker=standalone --big
+# --broker=standalone runs the apache-artemis distribution (Maven Central) as its own process; default: embedded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f target/chat-bridge.jar ] || [ -n "$(find src routes artemis pom.xml -newer target/chat-bridge.jar -print -quit)" ]; then

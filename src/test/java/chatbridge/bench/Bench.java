@@ -30,6 +30,7 @@ import jakarta.jms.Session;
 
 import chatbridge.testing.BridgeJar;
 import chatbridge.testing.Ports;
+import chatbridge.testing.StandaloneArtemis;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.jms.JmsComponent;
@@ -56,12 +57,15 @@ public final class Bench {
     private Sink sink;
     private BridgeJar bridge;
     private String brokerUrl;
+    private final boolean standalone;
+    private StandaloneArtemis broker;
 
     private Bench(Map<String, String> options) {
         this.options = options;
         this.events = Integer.parseInt(options.getOrDefault("events", "200000"));
         this.consumers = Integer.parseInt(options.getOrDefault("delivery-consumers", "8"));
         this.batchSize = Integer.parseInt(options.getOrDefault("batch-size", "100"));
+        this.standalone = options.getOrDefault("broker", "embedded").equals("standalone");
         this.batchMaxWaitMillis = Integer.parseInt(options.getOrDefault("batch-max-wait-millis", "5"));
     }
 
@@ -83,8 +87,18 @@ public final class Bench {
         brokerUrl = "tcp://127.0.0.1:" + brokerPort;
         sink = new Sink();
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("BROKER_DATA_DIR", work.resolve("broker").toString());
-        env.put("BROKER_ACCEPTOR", brokerUrl + "?protocols=CORE,AMQP,STOMP");
+        if (standalone) {
+            // --broker=standalone: the apache-artemis distribution from Maven Central as its own process, with the
+            // project's broker.xml (artemis/create-standalone.sh); the bridge connects over TCP.
+            broker = new StandaloneArtemis(work.resolve("artemis-instance").toAbsolutePath(), brokerPort,
+                    work.resolve("artemis.log")).start();
+            env.put("BROKER_URL", brokerUrl);
+            env.put("BROKER_USER", StandaloneArtemis.USER);
+            env.put("BROKER_PASSWORD", StandaloneArtemis.PASSWORD);
+        } else {
+            env.put("BROKER_DATA_DIR", work.resolve("broker").toString());
+            env.put("BROKER_ACCEPTOR", brokerUrl + "?protocols=CORE,AMQP,STOMP");
+        }
         env.put("HTTP_PORT", Integer.toString(httpPort));
         env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
         env.put("PARTNERS_FILE", work.resolve("none.yaml").toString());
@@ -109,8 +123,8 @@ public final class Bench {
         List<String> jvm = List.of(options.getOrDefault("bridge-heap", "-Xmx1g"));
         Path jar = Path.of(options.getOrDefault("jar", "target/chat-bridge.jar"));
         Path log = work.resolve("bridge.log");
-        System.out.printf("chat-bridge bench: %,d events of ~1 KiB, embedded broker, %d delivery consumers; bridge log %s%n",
-                events, consumers, log);
+        System.out.printf("chat-bridge bench: %,d events of ~1 KiB, %s broker, %d delivery consumers; bridge log %s%n",
+                events, standalone ? "standalone" : "embedded", consumers, log);
         bridge = new BridgeJar(jar, log, env, jvm, managementPort);
         try {
             bridge.start(false);
@@ -141,8 +155,17 @@ public final class Bench {
         } finally {
             bridge.stop();
             sink.close();
+            if (broker != null) {
+                broker.close();
+            }
         }
         report();
+    }
+
+    /** A client of the broker under test, as the chat system or a partner's own consumer would be. */
+    private ActiveMQConnectionFactory factory() {
+        return standalone ? new ActiveMQConnectionFactory(brokerUrl, StandaloneArtemis.USER, StandaloneArtemis.PASSWORD)
+                : new ActiveMQConnectionFactory(brokerUrl);
     }
 
     /** --phases=2,4 runs only those (phase 1, the ceiling, always runs). */
@@ -167,7 +190,7 @@ public final class Bench {
     // batch-size messages or batch-max-wait-millis, whichever first), with no HTTP and no Camel.
     private void brokerLimit() throws Exception {
         fill("bench.broker-limit", events, Bench::orderEvent);
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+        ActiveMQConnectionFactory factory = factory();
         AtomicLong received = new AtomicLong();
         long start = System.nanoTime();
         // One connection per consumer, as independent clients would have.
@@ -229,7 +252,7 @@ public final class Bench {
         Latencies latencies = new Latencies();
         sink.reset(latencies);
         int total = rate * seconds;
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+        ActiveMQConnectionFactory factory = factory();
         try (Connection connection = factory.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
              MessageProducer producer = session.createProducer(session.createQueue("chat.order.completed"))) {
@@ -297,7 +320,7 @@ public final class Bench {
     private void naiveBaseline() throws Exception {
         sink.reset(null);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.addComponent("jms", JmsComponent.jmsComponent(new ActiveMQConnectionFactory(brokerUrl)));
+            camel.addComponent("jms", JmsComponent.jmsComponent(factory()));
             String target = sink.url("/naive").replace("http://", "http://");
             // A lambda, not a RouteBuilder subclass: the bridge's package scan would pick up a subclass in tests.
             RouteBuilder.addRoutes(camel, routes -> routes.from("jms:queue:bench.naive").to(target));
@@ -335,7 +358,7 @@ public final class Bench {
 
     /** Persistent sends in transactions of 500 from 4 threads. */
     private void fill(String queue, int count, LongFunction<String> body) throws Exception {
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+        ActiveMQConnectionFactory factory = factory();
         long start = System.nanoTime();
         int threads = 4;
         try (Connection connection = factory.createConnection()) {
@@ -367,7 +390,7 @@ public final class Bench {
 
     private long drain(String queue) throws Exception {
         long count = 0;
-        try (Connection connection = new ActiveMQConnectionFactory(brokerUrl).createConnection();
+        try (Connection connection = factory().createConnection();
              Session session = connection.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
              MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
             connection.start();
@@ -441,12 +464,13 @@ public final class Bench {
                     String.format(Locale.ROOT, "%.0f", row.heapMiB()), String.format(Locale.ROOT, "%.0f", row.rssMiB())));
         }
         System.out.println();
-        System.out.println("broker: embedded Artemis 2.40.0 in the bridge process (NIO journal); machine: "
+        System.out.println("broker: " + (standalone ? "standalone Artemis 2.40.0 distribution, own process, TCP on 127.0.0.1"
+                : "embedded Artemis 2.40.0 in the bridge process") + " (NIO journal); machine: "
                 + Runtime.getRuntime().availableProcessors() + " cores");
         System.out.print(table);
         Path dir = Path.of("bench", "results");
         Files.createDirectories(dir);
-        String stamp = Instant.now().toString().replace(":", "").replaceAll("\\..*", "");
+        String stamp = (standalone ? "standalone-" : "embedded-") + Instant.now().toString().replace(":", "").replaceAll("\\..*", "");
         StringBuilder csv = new StringBuilder("phase,metric,value,unit,target,heap_mib,rss_mib\n");
         StringBuilder json = new StringBuilder("[\n");
         for (Row row : rows) {
