@@ -27,7 +27,7 @@ import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
  * connection is closed under the reading thread, which then fails with a {@link SocketTimeoutException}: an ordinary
  * retryable delivery failure.
  *
- * <p>The watchdog stays armed after the exchange returns, until the response body has been read and closed.
+ * <p>The watchdog stays armed after the exchange returns, until the response body stream is closed.
  */
 public final class ResponseDeadline extends ServiceSupport implements ExecChainHandler {
     private final long deadlineMillis;
@@ -125,14 +125,7 @@ public final class ResponseDeadline extends ServiceSupport implements ExecChainH
                 }
             };
         }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                super.close();
-            } finally {
-                watchdog.cancel(false);
-            }
-        }
+        // An entity closed unread needs nothing: its connection is released, and a watchdog firing later finds no
+        // endpoint left to discard.
     }
 }
