@@ -8,6 +8,7 @@ import jakarta.jms.ConnectionFactory;
 import chatbridge.partners.PartnerRegistry;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
 
@@ -27,6 +28,8 @@ public class OpenApiConfiguration implements CamelConfiguration {
     private int signatureToleranceSeconds;
     @PropertyInject(value = "chatbridge.openapi.reply-window-hours", defaultValue = "24")
     private int replyWindowHours;
+    @PropertyInject(value = "camel.server.maxBodySize", defaultValue = "1048576")
+    private long serverMaxBodyBytes;
 
     // lazy: created on first use, once the broker and partner beans of the other configurations exist.
     @BindToRegistry(value = "partnerMessageQueue", lazy = true)
@@ -51,6 +54,11 @@ public class OpenApiConfiguration implements CamelConfiguration {
     @BindToRegistry("openApiDocument")
     public OpenApiDocument openApiDocument() {
         return new OpenApiDocument();
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        context.addStartupListener(new ServerLimitProblems(serverMaxBodyBytes));
     }
 
 }

@@ -35,6 +35,17 @@ public class ProblemResponses {
     }
 
     static void write(Message message, Problem problem, String instance) {
+        // Nothing from the request (an Authorization header, say) is echoed back.
+        message.getHeaders().clear();
+        problem.headers().forEach(message::setHeader);
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.type().status());
+        message.setHeader(Exchange.CONTENT_TYPE, CONTENT_TYPE);
+        message.setBody(json(problem, instance));
+    }
+
+    static final String CONTENT_TYPE = "application/problem+json";
+
+    static String json(Problem problem, String instance) {
         ObjectNode body = StrictJson.MAPPER.createObjectNode()
                 .put("type", problem.type().uri())
                 .put("title", problem.type().title())
@@ -49,12 +60,7 @@ public class ProblemResponses {
         for (Map.Entry<String, Object> extension : problem.extensions().entrySet()) {
             body.putPOJO(extension.getKey(), extension.getValue());
         }
-        // Nothing from the request (an Authorization header, say) is echoed back.
-        message.getHeaders().clear();
-        problem.headers().forEach(message::setHeader);
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.type().status());
-        message.setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
-        message.setBody(body.toString());
+        return body.toString();
     }
 
     /** For the catch-all route: any path the Open API does not have. */

@@ -1,5 +1,6 @@
 package chatbridge.openapi;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -37,8 +38,17 @@ public final class OpenApiClient {
     }
 
     public Answer post(String path, String apiKey, String contentType, byte[] body, String... headers) {
+        return post(path, apiKey, contentType, HttpRequest.BodyPublishers.ofByteArray(body), headers);
+    }
+
+    /** Sends the body with chunked transfer encoding: the server cannot know its length up front. */
+    public Answer postChunked(String path, String apiKey, String contentType, byte[] body) {
+        return post(path, apiKey, contentType, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
+    }
+
+    private Answer post(String path, String apiKey, String contentType, HttpRequest.BodyPublisher body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .POST(body);
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
         }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Open API over real HTTP against the running routes and the embedded broker. */
 class OpenApiTest {
@@ -118,6 +119,19 @@ class OpenApiTest {
             default -> (body == null ? "" : body).getBytes(StandardCharsets.UTF_8);
         };
         assertProblem(api.post("/openapi/v1/messages", KEY, contentType, bytes), status, type, field);
+    }
+
+    @ParameterizedTest(name = "chunked: {0}")
+    @ValueSource(booleans = {false, true})
+    void bodiesBeyondTheHttpServerLimitGetAProblemToo(boolean chunked) {
+        // Over camel.server.maxBodySize (1 MiB) the HTTP server refuses the body before any route runs.
+        byte[] huge = ("{\"visitorId\":\"v\",\"message\":{\"type\":\"text\",\"text\":\"" + "x".repeat(2_000_000) + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        OpenApiClient.Answer answer = chunked
+                ? api.postChunked("/openapi/v1/messages", KEY, "application/json", huge)
+                : api.post("/openapi/v1/messages", KEY, "application/json", huge);
+        assertProblem(answer, 413, "body-too-large", null);
+        assertEquals(202, api.postJson(KEY, OpenApiClient.text("v-huge", null, "still answering")).status());
     }
 
     @Test
