@@ -5,6 +5,7 @@
 #                --openapi-seconds=20 --delivery-consumers=8 --ingest-consumers=1 --batch-size=100 \
 #                --batch-max-wait-millis=5 --consumer-window-size=16384 --broker=standalone --big
 # --broker=standalone runs the apache-artemis distribution (Maven Central) as its own process; default: embedded.
+# --phases=2,2b,3,4,5 picks phases (default: all; 1, the broker limit, always runs; 2b = the delivery hop alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f target/chat-bridge.jar ] || [ -n "$(find src routes artemis pom.xml -newer target/chat-bridge.jar -print -quit)" ]; then

@@ -30,6 +30,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
+import chatbridge.broker.BridgeHeaders;
 import chatbridge.testing.BridgeJar;
 import chatbridge.testing.Ports;
 import chatbridge.testing.StandaloneArtemis;
@@ -133,15 +134,18 @@ public final class Bench {
             bridge.start(false);
             phase("1 broker limit", this::brokerLimit);
             if (wanted("2")) {
-                fill("chat.order.completed", events, Bench::orderEvent);
+                fill("chat.order.completed", events, text(Bench::orderEvent));
             }
             if (wanted("5")) {
-                fill("bench.naive", events, Bench::orderEvent);
+                fill("bench.naive", events, text(Bench::orderEvent));
             }
             bridge.stop();
             bridge.start(true);
             if (wanted("2")) {
                 phase("2 outbound drain", this::outboundDrain);
+            }
+            if (wanted("2b")) {
+                phase("2 delivery hop alone", this::deliveryHop);
             }
             if (wanted("3")) {
                 phase("3 outbound latency", this::outboundLatency);
@@ -192,7 +196,7 @@ public final class Bench {
     // 1. The ceiling: the same broker drained by plain JMS consumers that commit like the bridge does (a batch of
     // batch-size messages or batch-max-wait-millis, whichever first), with no HTTP and no Camel.
     private void brokerLimit() throws Exception {
-        fill("bench.broker-limit", events, Bench::orderEvent);
+        fill("bench.broker-limit", events, text(Bench::orderEvent));
         ActiveMQConnectionFactory factory = factory();
         AtomicLong received = new AtomicLong();
         long start = System.nanoTime();
@@ -246,6 +250,32 @@ public final class Bench {
         double ceiling = rows.get(0).value();
         add("2 outbound drain", "ratio to broker limit", rate / ceiling, "x", ">= 0.5");
         add("2 outbound drain", "duplicates", sink.requests() - sink.distinct(), "requests", "0");
+    }
+
+    // 2b. The delivery hop alone: the same events already validated and on the partner's queue with the headers the
+    // ingest route gives them (DeliveryEnvelope), so only the webhook-delivery route runs. The most a design with one
+    // Camel hop per event (the broker fanning out to the partner queues) could reach with this delivery route.
+    private void deliveryHop() throws Exception {
+        bridge.stop();
+        bridge.start(false);
+        fill("webhook.bench", events, Bench::envelopedOrderEvent);
+        bridge.stop();
+        sink.reset(null);
+        bridge.start(true);
+        waitFor(() -> sink.distinct() >= events, Duration.ofMinutes(10), "delivery hop alone");
+        add("2 delivery hop alone", "pre-enveloped on webhook.bench, no ingest hop",
+                events / sink.activeSeconds(), "events/s", "");
+    }
+
+    private static Message envelopedOrderEvent(Session session, long i) throws JMSException {
+        String json = orderEvent(i);
+        int idStart = json.indexOf("\"id\":\"") + 6;
+        Message message = grouped(session.createTextMessage(json), i);
+        message.setStringProperty(BridgeHeaders.EVENT_ID, json.substring(idStart, json.indexOf('"', idStart)));
+        message.setStringProperty(BridgeHeaders.EVENT_TYPE, "order.completed");
+        message.setStringProperty(BridgeHeaders.OCCURRED_AT, Instant.now().toString());
+        message.setStringProperty(BridgeHeaders.QUEUED_AT, Instant.now().toString());
+        return message;
     }
 
     // 3. Events published at a fixed rate: publish -> partner received.
@@ -342,7 +372,7 @@ public final class Bench {
         int big = Integer.parseInt(options.getOrDefault("big-events", "1000000"));
         bridge.stop();
         bridge.start(false);
-        fill("chat.visitor.online", big, Bench::visitorEvent);
+        fill("chat.visitor.online", big, text(Bench::visitorEvent));
         bridge.stop();
         sink.reset(null);
         bridge.start(true);
@@ -363,8 +393,17 @@ public final class Bench {
         add("6 1M backlog", "max RSS while draining", maxRss, "MiB", "flat");
     }
 
+    interface MessageMaker {
+        Message make(Session session, long i) throws JMSException;
+    }
+
+    /** Event i as the chat system publishes it: the JSON, grouped by visitor. */
+    private static MessageMaker text(LongFunction<String> body) {
+        return (session, i) -> grouped(session.createTextMessage(body.apply(i)), i);
+    }
+
     /** Persistent sends in transactions of 500 from 4 threads. */
-    private void fill(String queue, int count, LongFunction<String> body) throws Exception {
+    private void fill(String queue, int count, MessageMaker maker) throws Exception {
         ActiveMQConnectionFactory factory = factory();
         long start = System.nanoTime();
         int threads = 4;
@@ -377,7 +416,7 @@ public final class Bench {
                     try (Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                          MessageProducer producer = session.createProducer(session.createQueue(queue))) {
                         for (long i = thread; i < count; i += threads) {
-                            producer.send(grouped(session.createTextMessage(body.apply(i)), i));
+                            producer.send(maker.make(session, i));
                             if (i / threads % 500 == 499) {
                                 session.commit();
                             }
