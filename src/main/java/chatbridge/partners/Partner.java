@@ -1,5 +1,6 @@
 package chatbridge.partners;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,17 @@ public record Partner(String id, String webhookUrl, String deliveryQueue, List<b
 
     @Override
     public String toString() {
-        // Never print keys.
-        return "Partner[" + id + " -> " + webhookUrl + ", events=" + events + "]";
+        // Never print keys, nor the URL's user info or query: partners put tokens there.
+        return "Partner[" + id + " -> " + printableUrl(webhookUrl) + ", events=" + events + "]";
+    }
+
+    private static String printableUrl(String url) {
+        if (url == null) {
+            return null;
+        }
+        URI uri = URI.create(url);
+        String shown = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        return uri.getRawQuery() == null ? shown : shown + "?…";
     }
 }

@@ -46,6 +46,8 @@ class PartnerLoaderTest {
         assertEquals("acme", acme.headers().get("X-Tenant"));
         assertTrue(acme.requireSignature());
         assertFalse(acme.toString().contains("key-123"), "keys never printed");
+        assertFalse(acme.toString().contains("abc"), "nor a URL's query, which may carry a token: " + acme);
+        assertTrue(acme.toString().contains("https://shop.example.com/hooks?…"), acme.toString());
     }
 
     @Test
