@@ -6,6 +6,8 @@
 #                --batch-max-wait-millis=5 --consumer-window-size=16384 --broker=standalone --big
 # --broker=standalone runs the apache-artemis distribution (Maven Central) as its own process; default: embedded.
 # --phases=2,2b,3,4,5 picks phases (default: all; 1, the broker limit, always runs; 2b = the delivery hop alone).
+# --profile=2,2b,4 records a JFR profile of the bridge during those phases (--profile alone: 2) and prints where its
+# CPU went; the .jfr files stay in bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f target/chat-bridge.jar ] || [ -n "$(find src routes artemis pom.xml -newer target/chat-bridge.jar -print -quit)" ]; then

@@ -63,6 +63,9 @@ public final class Bench {
     private String brokerUrl;
     private final boolean standalone;
     private StandaloneArtemis broker;
+    private static final Path RESULTS = Path.of("bench", "results");
+    private final String stamp;
+    private final List<ProfileSummary> profiles = new ArrayList<>();
 
     private Bench(Map<String, String> options) {
         this.options = options;
@@ -71,6 +74,7 @@ public final class Bench {
         this.batchSize = Integer.parseInt(options.getOrDefault("batch-size", "100"));
         this.standalone = options.getOrDefault("broker", "embedded").equals("standalone");
         this.batchMaxWaitMillis = Integer.parseInt(options.getOrDefault("batch-max-wait-millis", "5"));
+        this.stamp = (standalone ? "standalone-" : "embedded-") + Instant.now().toString().replace(":", "").replaceAll("\\..*", "");
     }
 
     public static void main(String[] args) throws Exception {
@@ -189,6 +193,28 @@ public final class Bench {
         phase.run();
     }
 
+    /**
+     * --profile=2,2b,4 records a JFR profile of the bridge while those phases do their work (--profile alone: 2)
+     * and prints where its CPU went after the table; the recordings stay in bench/results/ for JDK Mission Control.
+     */
+    private void profiled(String key, Phase work) throws Exception {
+        String wanted = options.get("profile");
+        if (wanted == null || !List.of("true".equals(wanted) ? new String[] {"2"} : wanted.split(",")).contains(key)) {
+            work.run();
+            return;
+        }
+        String name = "bench-phase-" + key;
+        bridge.jcmd("JFR.start", "name=" + name, "settings=profile");
+        try {
+            work.run();
+        } finally {
+            Path file = RESULTS.resolve("profile-" + stamp + "-phase-" + key + ".jfr").toAbsolutePath();
+            Files.createDirectories(RESULTS);
+            bridge.jcmd("JFR.stop", "name=" + name, "filename=" + file);
+            profiles.add(ProfileSummary.read(key, file));
+        }
+    }
+
     private void add(String phase, String metric, double value, String unit, String target) throws Exception {
         rows.add(new Row(phase, metric, value, unit, target, bridge.heapUsedMiB(), bridge.rssMiB()));
     }
@@ -244,7 +270,7 @@ public final class Bench {
     // 2. The bridge drains a pre-filled backlog of chat.order.completed to the partner.
     private void outboundDrain() throws Exception {
         sink.reset(null);
-        waitFor(() -> sink.distinct() >= events, Duration.ofMinutes(10), "outbound drain");
+        profiled("2", () -> waitFor(() -> sink.distinct() >= events, Duration.ofMinutes(10), "outbound drain"));
         double rate = events / sink.activeSeconds();
         add("2 outbound drain", "events delivered, signed, transacted", rate, "events/s", ">= 10,000");
         double ceiling = rows.get(0).value();
@@ -262,7 +288,7 @@ public final class Bench {
         bridge.stop();
         sink.reset(null);
         bridge.start(true);
-        waitFor(() -> sink.distinct() >= events, Duration.ofMinutes(10), "delivery hop alone");
+        profiled("2b", () -> waitFor(() -> sink.distinct() >= events, Duration.ofMinutes(10), "delivery hop alone"));
         add("2 delivery hop alone", "pre-enveloped on webhook.bench, no ingest hop",
                 events / sink.activeSeconds(), "events/s", "");
     }
@@ -336,9 +362,11 @@ public final class Bench {
                 return null;
             }));
         }
-        for (Future<?> f : done) {
-            f.get();
-        }
+        profiled("4", () -> {
+            for (Future<?> f : done) {
+                f.get();
+            }
+        });
         double elapsed = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
         long queued = drain("partner.messages");
@@ -510,9 +538,8 @@ public final class Bench {
                 : "embedded Artemis 2.40.0 in the bridge process") + " (NIO journal); machine: "
                 + Runtime.getRuntime().availableProcessors() + " cores");
         System.out.print(table);
-        Path dir = Path.of("bench", "results");
+        Path dir = RESULTS;
         Files.createDirectories(dir);
-        String stamp = (standalone ? "standalone-" : "embedded-") + Instant.now().toString().replace(":", "").replaceAll("\\..*", "");
         StringBuilder csv = new StringBuilder("phase,metric,value,unit,target,heap_mib,rss_mib\n");
         StringBuilder json = new StringBuilder("[\n");
         for (Row row : rows) {
@@ -527,5 +554,11 @@ public final class Bench {
         Files.writeString(dir.resolve("bench-" + stamp + ".csv"), csv);
         Files.writeString(dir.resolve("bench-" + stamp + ".json"), json);
         System.out.println("written: " + dir.resolve("bench-" + stamp + ".{csv,json}"));
+        for (ProfileSummary profile : profiles) {
+            String summary = profile.table();
+            System.out.println();
+            System.out.print(summary);
+            Files.writeString(dir.resolve("profile-" + stamp + "-phase-" + profile.phase() + ".txt"), summary);
+        }
     }
 }

@@ -86,12 +86,18 @@ public final class BridgeJar implements AutoCloseable {
 
     /** Java heap in use in MiB, from jcmd GC.heap_info. */
     public double heapUsedMiB() throws Exception {
-        Process jcmd = new ProcessBuilder(System.getProperty("java.home") + "/bin/jcmd", Long.toString(process.pid()),
-                "GC.heap_info").redirectErrorStream(true).start();
+        Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
+        return used.find() ? Long.parseLong(used.group(1)) / 1024.0 : Double.NaN;
+    }
+
+    /** Runs a jcmd diagnostic command (GC.heap_info, JFR.start, ...) in the bridge's JVM; returns what it printed. */
+    public String jcmd(String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/jcmd", Long.toString(process.pid())));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
         String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         jcmd.waitFor(30, TimeUnit.SECONDS);
-        Matcher used = Pattern.compile("used (\\d+)K").matcher(out);
-        return used.find() ? Long.parseLong(used.group(1)) / 1024.0 : Double.NaN;
+        return out;
     }
 
     @Override
