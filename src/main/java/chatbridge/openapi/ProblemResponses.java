@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 /** Renders a {@link Problem} (or anything unexpected) as an RFC 9457 application/problem+json answer. */
 public class ProblemResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
+    static final String CONTENT_TYPE = "application/problem+json";
 
     public void render(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -42,8 +43,6 @@ public class ProblemResponses {
         message.setHeader(Exchange.CONTENT_TYPE, CONTENT_TYPE);
         message.setBody(json(problem, instance));
     }
-
-    static final String CONTENT_TYPE = "application/problem+json";
 
     static String json(Problem problem, String instance) {
         ObjectNode body = StrictJson.MAPPER.createObjectNode()

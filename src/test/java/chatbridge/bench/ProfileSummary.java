@@ -2,7 +2,6 @@ package chatbridge.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -101,25 +100,23 @@ final class ProfileSummary {
 
     /** A table: per thread kind, its share of all samples, then each component's share of that thread kind. */
     String table() {
-        long all = 0;
-        for (long t : totals) {
-            all += t;
-        }
+        long all = sum(totals);
         StringBuilder out = new StringBuilder();
         String format = "%-30s" + " %10s".repeat(THREADS.length) + "%n";
         out.append(String.format(Locale.ROOT, "profile of phase %s: %,d execution samples (JFR, settings=profile)%n", phase, all));
-        out.append(String.format(Locale.ROOT, format, (Object[]) prepend("component \\ threads", THREADS)));
+        Object[] header = new Object[THREADS.length + 1];
+        header[0] = "component \\ threads";
+        System.arraycopy(THREADS, 0, header, 1, THREADS.length);
+        out.append(String.format(Locale.ROOT, format, header));
         Object[] shares = new Object[THREADS.length + 1];
         shares[0] = "share of all samples";
         for (int t = 0; t < THREADS.length; t++) {
             shares[t + 1] = percent(totals[t], all);
         }
         out.append(String.format(Locale.ROOT, format, shares));
-        Map<String, long[]> ordered = new LinkedHashMap<>();
-        samples.entrySet().stream()
-                .sorted((a, b) -> Long.compare(sum(b.getValue()), sum(a.getValue())))
-                .forEach(e -> ordered.put(e.getKey(), e.getValue()));
-        for (Map.Entry<String, long[]> row : ordered.entrySet()) {
+        List<Map.Entry<String, long[]>> busiestFirst = samples.entrySet().stream()
+                .sorted((a, b) -> Long.compare(sum(b.getValue()), sum(a.getValue()))).toList();
+        for (Map.Entry<String, long[]> row : busiestFirst) {
             Object[] cells = new Object[THREADS.length + 1];
             cells[0] = row.getKey();
             for (int t = 0; t < THREADS.length; t++) {
@@ -128,13 +125,6 @@ final class ProfileSummary {
             out.append(String.format(Locale.ROOT, format, cells));
         }
         return out.toString();
-    }
-
-    private static String[] prepend(String first, String[] rest) {
-        String[] all = new String[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
     }
 
     private static long sum(long[] values) {
