@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Creates a standalone Artemis 2.40.0 broker instance that uses chat-bridge's broker.xml.
+# Creates a standalone Artemis 2.40.0 broker instance that uses chat-bridge's broker.xml and its broker roles.
 # The distribution comes from Maven Central (no other download), so this works wherever the build does.
 #
 #   artemis/create-standalone.sh [INSTANCE_DIR]        (default: target/artemis-instance)
 #
-# Environment: ARTEMIS_USER / ARTEMIS_PASSWORD (default chatbridge / chatbridge), ARTEMIS_VERSION (default
-# 2.40.0). The broker listens on 127.0.0.1:$ARTEMIS_PORT (default 61616), read when it starts.
+# Users (README, Security): ARTEMIS_USER (default admin, role amq: everything, the web console), and the users of
+# artemis/add-users.sh: BRIDGE_BROKER_USER (chat-bridge), CHAT_SYSTEM_USER (chat-system), OPERATOR_USER (operator).
+# Their passwords come from ARTEMIS_PASSWORD, BRIDGE_BROKER_PASSWORD, CHAT_SYSTEM_PASSWORD and OPERATOR_PASSWORD;
+# any that is unset is generated. All of them end up in INSTANCE_DIR/etc/chat-bridge.env (readable by you only),
+# ready for `set -a; . INSTANCE_DIR/etc/chat-bridge.env; set +a` before starting the bridge or a client.
+# ARTEMIS_VERSION (default 2.40.0). The broker listens on 127.0.0.1:$ARTEMIS_PORT (default 61616), read when it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 version="${ARTEMIS_VERSION:-2.40.0}"
 instance="${1:-target/artemis-instance}"
-user="${ARTEMIS_USER:-chatbridge}"
-password="${ARTEMIS_PASSWORD:-chatbridge}"
 dist_dir="target/artemis-dist"
 home="$dist_dir/apache-artemis-$version"
+env_file="$instance/etc/chat-bridge.env"
 
 if [ ! -x "$home/bin/artemis" ]; then
   mkdir -p "$dist_dir"
@@ -22,14 +25,35 @@ if [ ! -x "$home/bin/artemis" ]; then
   tar -xzf "$dist_dir/apache-artemis-$version-bin.tar.gz" -C "$dist_dir"
 fi
 
-if [ -d "$instance" ]; then
-  echo "instance $instance exists; remove it to create it anew" >&2
+# An existing instance keeps the passwords it was created with, unless the environment names new ones.
+names="ARTEMIS_USER ARTEMIS_PASSWORD BRIDGE_BROKER_USER BRIDGE_BROKER_PASSWORD CHAT_SYSTEM_USER CHAT_SYSTEM_PASSWORD OPERATOR_USER OPERATOR_PASSWORD"
+if [ -f "$env_file" ]; then
+  for name in $names; do
+    [ -n "${!name:-}" ] || export "$name=$(. "$env_file"; printf '%s' "${!name:-}")"
+  done
+fi
+generated() { head -c 24 /dev/urandom | base64 | tr '+/' '-_'; }
+export ARTEMIS_USER="${ARTEMIS_USER:-admin}" ARTEMIS_PASSWORD="${ARTEMIS_PASSWORD:-$(generated)}"
+export BRIDGE_BROKER_USER="${BRIDGE_BROKER_USER:-chat-bridge}" BRIDGE_BROKER_PASSWORD="${BRIDGE_BROKER_PASSWORD:-$(generated)}"
+export CHAT_SYSTEM_USER="${CHAT_SYSTEM_USER:-chat-system}" CHAT_SYSTEM_PASSWORD="${CHAT_SYSTEM_PASSWORD:-$(generated)}"
+export OPERATOR_USER="${OPERATOR_USER:-operator}" OPERATOR_PASSWORD="${OPERATOR_PASSWORD:-$(generated)}"
+
+if [ -d "$instance/bin" ]; then
+  echo "instance $instance exists; its users are updated (remove it to create it anew)" >&2
 else
   # NIO journal: libaio is not guaranteed to be installed. Loopback only, login required.
-  "$home/bin/artemis" create --silent --user "$user" --password "$password" --require-login \
+  "$home/bin/artemis" create --silent --user "$ARTEMIS_USER" --password "$ARTEMIS_PASSWORD" --require-login \
     --host 127.0.0.1 --http-host 127.0.0.1 --nio --no-autotune "$instance" > /dev/null
 fi
-# chat-bridge's settings (address settings, redelivery schedule, journal tuning) replace the generated ones.
+artemis/add-users.sh "$instance"
+(
+  umask 077
+  for name in $names; do printf '%s=%q\n' "$name" "${!name}"; done > "$env_file"
+  # What the bridge reads (BROKER_USER / BROKER_PASSWORD).
+  printf 'BROKER_USER=%q\nBROKER_PASSWORD=%q\n' "$BRIDGE_BROKER_USER" "$BRIDGE_BROKER_PASSWORD" >> "$env_file"
+)
+# chat-bridge's settings (address settings, security settings, redelivery schedule, journal tuning) replace the
+# generated ones.
 cp artemis/broker.xml "$instance/etc/broker.xml"
 # The acceptor's port in broker.xml, read when the broker starts: ARTEMIS_PORT (default 61616).
 if ! grep -q chatbridge.broker.port "$instance/etc/artemis.profile"; then

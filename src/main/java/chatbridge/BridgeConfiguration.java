@@ -18,6 +18,9 @@ import chatbridge.events.EventValidator;
 import chatbridge.partners.Partner;
 import chatbridge.partners.PartnerLoader;
 import chatbridge.partners.PartnerRegistry;
+import chatbridge.security.DeliverySeal;
+import chatbridge.security.Secrets;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -88,15 +91,16 @@ public class BridgeConfiguration implements CamelConfiguration {
         return new EventValidator(maxEventBytes);
     }
 
-    @BindToRegistry("deliveryEnvelope")
-    public DeliveryEnvelope deliveryEnvelope() {
-        return new DeliveryEnvelope(CLOCK);
+    // lazy: the seal is bound by BrokerConfiguration.
+    @BindToRegistry(value = "deliveryEnvelope", lazy = true)
+    public DeliveryEnvelope deliveryEnvelope(@BeanInject("deliverySeal") DeliverySeal seal) {
+        return new DeliveryEnvelope(CLOCK, seal);
     }
 
     @BindToRegistry("partnerRegistry")
     public PartnerRegistry partnerRegistry() {
         if (partnerRegistry == null) {
-            PartnerLoader loader = new PartnerLoader(System::getenv);
+            PartnerLoader loader = new PartnerLoader(Secrets.fromEnvironment());
             List<Partner> partners = new ArrayList<>(loader.load(Path.of(partnersFile), new PartnerLoader.SinglePartner(
                     partnerId, partnerWebhookUrl, partnerWebhookSecret, partnerEvents, partnerApiKey)));
             if (!chatApiUrl.isBlank()) {
@@ -107,14 +111,14 @@ public class BridgeConfiguration implements CamelConfiguration {
         return partnerRegistry;
     }
 
-    @BindToRegistry("webhookDeliveries")
-    public WebhookDeliveries webhookDeliveries() {
+    @BindToRegistry(value = "webhookDeliveries", lazy = true)
+    public WebhookDeliveries webhookDeliveries(@BeanInject("deliverySeal") DeliverySeal seal) {
         Map<String, DeliveryPolicy> policies = Map.of(
                 EventTypes.VISITOR_ONLINE, new DeliveryPolicy(visitorOnlineMaxAttempts, Duration.ofSeconds(visitorOnlineFreshnessSeconds)),
                 EventTypes.ORDER_COMPLETED, new DeliveryPolicy(orderCompletedMaxAttempts, Duration.ofSeconds(orderCompletedFreshnessSeconds)),
                 EventTypes.PARTNER_MESSAGE, new DeliveryPolicy(partnerMessageMaxAttempts, Duration.ZERO));
         return new WebhookDeliveries(partnerRegistry(), policies,
-                new ResponseClassifier(Duration.ofSeconds(retryAfterCapSeconds)), localRetries, CLOCK);
+                new ResponseClassifier(Duration.ofSeconds(retryAfterCapSeconds)), localRetries, seal, CLOCK);
     }
 
     @BindToRegistry("failureRouting")

@@ -120,6 +120,7 @@ class FaultSuiteIT {
         env.put("BROKER_URL", broker.url());
         env.put("BROKER_USER", StandaloneArtemis.USER);
         env.put("BROKER_PASSWORD", StandaloneArtemis.PASSWORD);
+        env.put("BRIDGE_MESSAGE_KEY", "fault-suite-delivery-seal-key-0123456789");
         env.put("HTTP_PORT", String.valueOf(httpPort));
         env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("PARTNERS_FILE", partners.toString());
@@ -316,7 +317,7 @@ class FaultSuiteIT {
             poison += 4;
         }
         String amqp = "amqp://127.0.0.1:" + broker.url().substring(broker.url().lastIndexOf(':') + 1);
-        try (Connection connection = new JmsConnectionFactory(StandaloneArtemis.USER, StandaloneArtemis.PASSWORD, amqp).createConnection();
+        try (Connection connection = new JmsConnectionFactory(StandaloneArtemis.CHAT_USER, StandaloneArtemis.CHAT_PASSWORD, amqp).createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
              MessageProducer producer = session.createProducer(session.createQueue("chat.visitor.online"))) {
             producer.send(session.createTextMessage("{\"id\":42}"));
@@ -326,8 +327,8 @@ class FaultSuiteIT {
         int port = Integer.parseInt(broker.url().substring(broker.url().lastIndexOf(':') + 1));
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
-            out.write(("CONNECT\naccept-version:1.2\nhost:localhost\nlogin:" + StandaloneArtemis.USER + "\npasscode:"
-                    + StandaloneArtemis.PASSWORD + "\n\n\0").getBytes(StandardCharsets.UTF_8));
+            out.write(("CONNECT\naccept-version:1.2\nhost:localhost\nlogin:" + StandaloneArtemis.CHAT_USER + "\npasscode:"
+                    + StandaloneArtemis.CHAT_PASSWORD + "\n\n\0").getBytes(StandardCharsets.UTF_8));
             byte[] body = "[1,2,3]".getBytes(StandardCharsets.UTF_8);
             out.write(("SEND\ndestination:chat.visitor.online\ndestination-type:ANYCAST\ncontent-length:" + body.length
                     + "\n\n").getBytes(StandardCharsets.UTF_8));

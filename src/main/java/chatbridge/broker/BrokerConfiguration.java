@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import jakarta.jms.ConnectionFactory;
 
 import chatbridge.ops.BrokerHealthCheck;
+import chatbridge.security.DeliverySeal;
+import chatbridge.security.DeliverySealKeys;
+import chatbridge.security.Secrets;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -46,7 +49,21 @@ public class BrokerConfiguration implements CamelConfiguration {
     private String embeddedAcceptor;
     @PropertyInject(value = "chatbridge.broker.embedded.properties", defaultValue = "")
     private String embeddedBrokerProperties;
+    @PropertyInject(value = "chatbridge.broker.embedded.require-login", defaultValue = "false")
+    private boolean embeddedRequireLogin;
+    @PropertyInject(value = "chatbridge.broker.embedded.chat-user", defaultValue = "chat-system")
+    private String embeddedChatUser;
+    @PropertyInject(value = "chatbridge.broker.embedded.chat-password", defaultValue = "")
+    private String embeddedChatPassword;
+    @PropertyInject(value = "chatbridge.broker.embedded.operator-user", defaultValue = "operator")
+    private String embeddedOperatorUser;
+    @PropertyInject(value = "chatbridge.broker.embedded.operator-password", defaultValue = "")
+    private String embeddedOperatorPassword;
+    @PropertyInject(value = "chatbridge.security.message-key", defaultValue = "")
+    private String messageKey;
 
+    private final Secrets secrets = Secrets.fromEnvironment();
+    private EmbeddedBrokerUsers embeddedUsers;
     private JmsPoolConnectionFactory pool;
 
     boolean isEmbedded() {
@@ -57,9 +74,7 @@ public class BrokerConfiguration implements CamelConfiguration {
      *  is the one its in-route sends use (same connection factory), and sends outside a route reuse sessions. */
     @BindToRegistry("jmsConnectionFactory")
     public ConnectionFactory jmsConnectionFactory() {
-        ActiveMQConnectionFactory artemis = isEmbedded()
-                ? new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL)
-                : new ActiveMQConnectionFactory(brokerUrl, blankToNull(user), blankToNull(password));
+        ActiveMQConnectionFactory artemis = bridgeConnectionFactory();
         // Remember destinations once looked up: otherwise every send asks the broker, in a blocking round trip,
         // whether the queue exists (measured: three round trips per event on top of the commit).
         artemis.setCacheDestinations(true);
@@ -96,7 +111,7 @@ public class BrokerConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         if (isEmbedded()) {
             EmbeddedBroker broker = new EmbeddedBroker(embeddedConfig, Path.of(embeddedDataDir), embeddedAcceptor,
-                    embeddedBrokerProperties);
+                    embeddedBrokerProperties, embeddedUsers());
             broker.start();
             // Services stop in reverse order, after the routes: the pool closes first, then the broker.
             context.addService(broker, true, false);
@@ -110,11 +125,38 @@ public class BrokerConfiguration implements CamelConfiguration {
         HealthCheckRegistry.get(context).register(health);
     }
 
+    /**
+     * The seal the fan-out puts on delivery messages and the delivery route checks. Its key is the same for every
+     * bridge on the broker: configured, or for the embedded broker kept beside its journal.
+     */
+    @BindToRegistry("deliverySeal")
+    public DeliverySeal deliverySeal() {
+        Path generated = isEmbedded() ? Path.of(embeddedDataDir, "delivery-seal.key") : null;
+        return new DeliverySeal(DeliverySealKeys.load(messageKey, generated, secrets));
+    }
+
+    /** In-VM to the embedded broker as its bridge user, or the external broker with BROKER_USER/BROKER_PASSWORD. */
+    private ActiveMQConnectionFactory bridgeConnectionFactory() {
+        if (isEmbedded()) {
+            EmbeddedBrokerUsers users = embeddedUsers();
+            return new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL, users.bridgeUser(), users.bridgePassword());
+        }
+        return new ActiveMQConnectionFactory(brokerUrl, blankToNull(user),
+                blankToNull(secrets.resolve(password, "BROKER_PASSWORD")));
+    }
+
+    private synchronized EmbeddedBrokerUsers embeddedUsers() {
+        if (embeddedUsers == null) {
+            embeddedUsers = new EmbeddedBrokerUsers(embeddedRequireLogin, embeddedChatUser.trim(),
+                    secrets.resolve(embeddedChatPassword, "BROKER_CHAT_PASSWORD"), embeddedOperatorUser.trim(),
+                    secrets.resolve(embeddedOperatorPassword, "BROKER_OPERATOR_PASSWORD"));
+        }
+        return embeddedUsers;
+    }
+
     /** Fails fast instead of reconnecting, so a health check answers within seconds. */
     private ConnectionFactory healthCheckConnectionFactory() {
-        ActiveMQConnectionFactory factory = isEmbedded()
-                ? new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL)
-                : new ActiveMQConnectionFactory(brokerUrl, blankToNull(user), blankToNull(password));
+        ActiveMQConnectionFactory factory = bridgeConnectionFactory();
         factory.setReconnectAttempts(0);
         factory.setInitialConnectAttempts(1);
         factory.setCallTimeout(3000);

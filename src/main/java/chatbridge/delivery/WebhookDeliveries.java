@@ -12,6 +12,7 @@ import java.util.Map;
 import chatbridge.broker.BridgeHeaders;
 import chatbridge.partners.Partner;
 import chatbridge.partners.PartnerRegistry;
+import chatbridge.security.DeliverySeal;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
 public class WebhookDeliveries {
     /** Exchange property holding the {@link WebhookAttempt}. */
     public static final String ATTEMPT = "chatbridgeWebhookAttempt";
-    /** Exchange property with the partner's webhook URL, for the toD of the POST. */
-    public static final String WEBHOOK_URL = "chatbridgeWebhookUrl";
+    /** Exchange property with the endpoint of the POST: the partner URL's scheme and authority only. */
+    public static final String WEBHOOK_ENDPOINT = "chatbridgeWebhookEndpoint";
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);
 
@@ -36,11 +37,13 @@ public class WebhookDeliveries {
     private final Map<String, DeliveryPolicy> policies;
     private final ResponseClassifier classifier;
     private final int localRetries;
+    private final DeliverySeal seal;
     private final Clock clock;
 
     public WebhookDeliveries(PartnerRegistry partners, Map<String, DeliveryPolicy> policies,
-                             ResponseClassifier classifier, int localRetries, Clock clock) {
+                             ResponseClassifier classifier, int localRetries, DeliverySeal seal, Clock clock) {
         this.partners = partners;
+        this.seal = seal;
         this.policies = policies;
         this.classifier = classifier;
         this.localRetries = localRetries;
@@ -59,9 +62,15 @@ public class WebhookDeliveries {
         String type = message.getHeader(BridgeHeaders.EVENT_TYPE, String.class);
         String occurredAt = message.getHeader(BridgeHeaders.OCCURRED_AT, String.class);
         String event = message.getBody(String.class);
-        if (eventId == null || type == null || occurredAt == null || event == null) {
-            throw new DeliveryFailure.Permanent("not-a-bridge-message",
-                    "delivery queue messages are written by chat-bridge; this one lacks its event headers");
+        // Checked before anything is signed with the partner's secret: a message the bridge did not write (or that
+        // was changed since) must never go out as a validly signed webhook.
+        if (!seal.verify(message.getHeader(DeliverySeal.HEADER, String.class), eventId, type, occurredAt, event)) {
+            throw new DeliveryFailure.Permanent("not-from-bridge", "delivery queue messages are written by "
+                    + "chat-bridge; this one has no valid chatbridgeSeal (missing, altered, or sealed with another key)");
+        }
+        if (!partner.subscribesTo(type)) {
+            throw new DeliveryFailure.Permanent("not-from-bridge",
+                    "partner " + partnerId + " does not subscribe to " + type + "; the bridge never queued it here");
         }
         DeliveryPolicy policy = policies.get(type);
         if (policy == null) {
@@ -73,7 +82,7 @@ public class WebhookDeliveries {
                 .getBytes(StandardCharsets.UTF_8);
         WebhookAttempt webhook = new WebhookAttempt(partner, eventId, type, attempt, policy.maxAttempts(), payload);
         exchange.setProperty(ATTEMPT, webhook);
-        exchange.setProperty(WEBHOOK_URL, partner.webhookUrl());
+        exchange.setProperty(WEBHOOK_ENDPOINT, partner.webhookEndpoint());
 
         Instant now = clock.instant();
         Instant occurred = Instant.parse(occurredAt);
@@ -109,6 +118,9 @@ public class WebhookDeliveries {
             message.setHeader("webhook-signature",
                     WebhookSigner.sign(webhook.eventId(), timestamp, webhook.payload(), webhook.partner().signingKeys()));
         }
+        // The URL as the partner wrote it, query included: as an endpoint URI camel-http would read parameters such as
+        // httpMethod as its own options. CamelHttpUri is not sent as a header.
+        message.setHeader(Exchange.HTTP_URI, webhook.partner().webhookUrl());
         message.setBody(webhook.payload());
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import jakarta.jms.ConnectionFactory;
 
 import chatbridge.partners.PartnerRegistry;
+import chatbridge.security.DeliverySeal;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
@@ -33,8 +34,10 @@ public class OpenApiConfiguration implements CamelConfiguration {
 
     // lazy: created on first use, once the broker and partner beans of the other configurations exist.
     @BindToRegistry(value = "partnerMessageQueue", lazy = true)
-    public PartnerMessageQueue partnerMessageQueue(@BeanInject("jmsConnectionFactory") ConnectionFactory connectionFactory) {
-        return new PartnerMessageQueue(connectionFactory, queue, Duration.ofHours(replyWindowHours), Clock.systemUTC());
+    public PartnerMessageQueue partnerMessageQueue(@BeanInject("jmsConnectionFactory") ConnectionFactory connectionFactory,
+                                                   @BeanInject("deliverySeal") DeliverySeal seal) {
+        return new PartnerMessageQueue(connectionFactory, queue, Duration.ofHours(replyWindowHours), seal,
+                Clock.systemUTC());
     }
 
     @BindToRegistry(value = "openApiRequests", lazy = true)

@@ -26,6 +26,7 @@ import jakarta.jms.TextMessage;
 import chatbridge.broker.BridgeHeaders;
 import chatbridge.events.EventTypes;
 import chatbridge.partners.Partner;
+import chatbridge.security.DeliverySeal;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import chatbridge.events.StrictJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,12 +63,15 @@ public class PartnerMessageQueue {
     private final ConnectionFactory connectionFactory;
     private final String queue;
     private final Duration replyWindow;
+    private final DeliverySeal seal;
     private final Clock clock;
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
     private volatile boolean replyIndexLoaded;
 
-    public PartnerMessageQueue(ConnectionFactory connectionFactory, String queue, Duration replyWindow, Clock clock) {
+    public PartnerMessageQueue(ConnectionFactory connectionFactory, String queue, Duration replyWindow,
+                               DeliverySeal seal, Clock clock) {
         this.connectionFactory = connectionFactory;
+        this.seal = seal;
         this.queue = queue;
         this.replyWindow = replyWindow;
         this.clock = clock;
@@ -172,7 +176,8 @@ public class PartnerMessageQueue {
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
              MessageProducer producer = session.createProducer(null)) {
-            TextMessage out = session.createTextMessage(json.toString());
+            String body = json.toString();
+            TextMessage out = session.createTextMessage(body);
             out.setStringProperty(MESSAGE_ID, id);
             out.setStringProperty("chatbridgePartnerId", partner.id());
             out.setStringProperty("JMSXGroupID", message.visitorId());
@@ -180,6 +185,7 @@ public class PartnerMessageQueue {
             out.setStringProperty(BridgeHeaders.EVENT_ID, id);
             out.setStringProperty(BridgeHeaders.EVENT_TYPE, EventTypes.PARTNER_MESSAGE);
             out.setStringProperty(BridgeHeaders.OCCURRED_AT, now.toString());
+            out.setStringProperty(DeliverySeal.HEADER, seal.seal(id, EventTypes.PARTNER_MESSAGE, now.toString(), body));
             if (idempotencyKey != null) {
                 out.setStringProperty("_AMQ_DUPL_ID", "idem|" + partner.id() + "|" + idempotencyKey);
             }

@@ -22,6 +22,15 @@ public record Partner(String id, String webhookUrl, String deliveryQueue, List<b
         return events.contains(eventType);
     }
 
+    /**
+     * The HTTP endpoint the POST goes through: scheme, host and port only. The full URL travels in CamelHttpUri, so
+     * a query the partner wrote is never parsed as endpoint options.
+     */
+    public String webhookEndpoint() {
+        URI uri = URI.create(webhookUrl);
+        return uri.getScheme() + "://" + uri.getRawAuthority().substring(uri.getRawAuthority().lastIndexOf('@') + 1);
+    }
+
     @Override
     public String toString() {
         // Never print keys, nor the URL's user info or query: partners put tokens there.

@@ -13,10 +13,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import chatbridge.events.EventTypes;
+import chatbridge.security.Secrets;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -29,11 +29,10 @@ public class PartnerLoader {
     /** Partner ids become queue names and route ids. */
     private static final Pattern PARTNER_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
-    private final UnaryOperator<String> environment;
+    private final Secrets secrets;
 
-    /** @param environment looks up environment variables (System::getenv in production) */
-    public PartnerLoader(UnaryOperator<String> environment) {
-        this.environment = environment;
+    public PartnerLoader(Secrets secrets) {
+        this.secrets = secrets;
     }
 
     /** The single partner given by settings, if {@code webhookUrl} is set. */
@@ -142,28 +141,11 @@ public class PartnerLoader {
         String where = "CHAT_API_* settings";
         Map<String, String> headers = token == null || token.isBlank() ? Map.of() : Map.of("Authorization", "Bearer " + resolve(token, where));
         return new Partner(PartnerRegistry.CHAT_API_ID, httpUrl(url.trim(), where), queue,
-                signingKeys(splitList(secret, " "), where), Set.of(), headers, List.of(), false);
+                signingKeys(splitList(secret, " "), where), Set.of(EventTypes.PARTNER_MESSAGE), headers, List.of(), false);
     }
 
-    /** {@code env:NAME} and {@code file:/path} references; anything else is the value itself. */
     private String resolve(String value, String where) {
-        if (value.startsWith("env:")) {
-            String name = value.substring(4);
-            String resolved = environment.apply(name);
-            if (resolved == null || resolved.isBlank()) {
-                throw new IllegalArgumentException(where + ": environment variable " + name + " is not set");
-            }
-            return resolved.trim();
-        }
-        if (value.startsWith("file:")) {
-            Path path = Path.of(value.substring(5));
-            try {
-                return Files.readString(path, StandardCharsets.UTF_8).trim();
-            } catch (IOException e) {
-                throw new IllegalArgumentException(where + ": cannot read " + path + ": " + e.getMessage(), e);
-            }
-        }
-        return value;
+        return secrets.resolve(value, where);
     }
 
     static byte[] decodeSecret(String secret, String where) {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,6 +33,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
 import chatbridge.events.DeliveryEnvelope;
+import chatbridge.security.DeliverySeal;
 import chatbridge.events.EventTypes;
 import chatbridge.events.EventValidator;
 import chatbridge.testing.BridgeJar;
@@ -68,7 +70,10 @@ public final class Bench {
     private StandaloneArtemis broker;
     private static final Path RESULTS = Path.of("bench", "results");
     private static final EventValidator VALIDATOR = new EventValidator(65_536);
-    private static final DeliveryEnvelope ENVELOPE = new DeliveryEnvelope(Clock.systemUTC());
+    /** The bridge's BRIDGE_MESSAGE_KEY, so phase 2b can seal the events it puts on the partner's queue itself. */
+    private static final String MESSAGE_KEY = "bench-only-delivery-seal-key-0123456789";
+    private static final DeliveryEnvelope ENVELOPE = new DeliveryEnvelope(Clock.systemUTC(),
+            new DeliverySeal(List.of(MESSAGE_KEY.getBytes(StandardCharsets.UTF_8))));
     private final String stamp;
     private final List<String> profiledPhases;
     private final List<ProfileSummary> profiles = new ArrayList<>();
@@ -115,6 +120,7 @@ public final class Bench {
             env.put("BROKER_DATA_DIR", work.resolve("broker").toString());
             env.put("BROKER_ACCEPTOR", brokerUrl + "?protocols=CORE,AMQP,STOMP");
         }
+        env.put("BRIDGE_MESSAGE_KEY", MESSAGE_KEY);
         env.put("HTTP_PORT", Integer.toString(httpPort));
         env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
         env.put("PARTNERS_FILE", work.resolve("none.yaml").toString());

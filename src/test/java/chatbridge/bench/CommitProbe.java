@@ -8,13 +8,15 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
 import chatbridge.broker.EmbeddedBroker;
+import chatbridge.broker.EmbeddedBrokerUsers;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /** Diagnostic: latency of one transacted persistent send + commit on the embedded broker (args: broker.properties). */
 public final class CommitProbe {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("probe");
-        EmbeddedBroker broker = new EmbeddedBroker("artemis/broker.xml", dir, "", args.length > 0 ? args[0] : "");
+        EmbeddedBroker broker = new EmbeddedBroker("artemis/broker.xml", dir, "", args.length > 0 ? args[0] : "",
+                new EmbeddedBrokerUsers(false, "", "", "", ""));
         broker.start();
         try (Connection c = new ActiveMQConnectionFactory("vm://0").createConnection();
              Session s = c.createSession(true, Session.SESSION_TRANSACTED);

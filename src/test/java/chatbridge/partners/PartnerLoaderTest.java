@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import chatbridge.security.Secrets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +19,7 @@ class PartnerLoaderTest {
     @TempDir
     Path dir;
 
-    final PartnerLoader loader = new PartnerLoader(Map.of("ACME_SECRET", SECRET, "ACME_KEY", "key-123")::get);
+    final PartnerLoader loader = new PartnerLoader(new Secrets(Map.of("ACME_SECRET", SECRET, "ACME_KEY", "key-123")::get));
 
     @Test
     void readsPartnersWithSecretsFromTheEnvironmentAndFiles() throws Exception {

@@ -16,8 +16,17 @@ import java.util.function.UnaryOperator;
  * chat-bridge's broker.xml, on 127.0.0.1. Can be stopped gracefully, killed, and started again on its journal.
  */
 public final class StandaloneArtemis implements AutoCloseable {
-    public static final String USER = "chatbridge";
-    public static final String PASSWORD = "chatbridge";
+    /** The bridge's user (role bridge). */
+    public static final String USER = "chat-bridge";
+    public static final String PASSWORD = "bridge-test-password";
+    /** The instance's admin (role amq: may write anywhere, webhook.* included). */
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "admin-test-password";
+    /** The chat system (role chat-system) and an operator (role operator). */
+    public static final String CHAT_USER = "chat-system";
+    public static final String CHAT_PASSWORD = "chat-test-password";
+    public static final String OPERATOR_USER = "operator";
+    public static final String OPERATOR_PASSWORD = "operator-test-password";
     private final Path instance;
     private final int port;
     private final Path log;
@@ -27,8 +36,14 @@ public final class StandaloneArtemis implements AutoCloseable {
         this.instance = instance;
         this.port = port;
         this.log = log;
-        Process create = new ProcessBuilder("bash", "artemis/create-standalone.sh", instance.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder("bash", "artemis/create-standalone.sh", instance.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(java.util.Map.of(
+                "ARTEMIS_USER", ADMIN_USER, "ARTEMIS_PASSWORD", ADMIN_PASSWORD,
+                "BRIDGE_BROKER_USER", USER, "BRIDGE_BROKER_PASSWORD", PASSWORD,
+                "CHAT_SYSTEM_USER", CHAT_USER, "CHAT_SYSTEM_PASSWORD", CHAT_PASSWORD,
+                "OPERATOR_USER", OPERATOR_USER, "OPERATOR_PASSWORD", OPERATOR_PASSWORD));
+        Process create = builder.start();
         if (!create.waitFor(5, TimeUnit.MINUTES) || create.exitValue() != 0) {
             throw new IllegalStateException("artemis/create-standalone.sh failed; see " + log);
         }
