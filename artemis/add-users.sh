@@ -31,6 +31,10 @@ for user in "$bridge_user" "$chat_user" "$operator_user"; do
   sed -i "/^${user} *=/d" "$users"
 done
 sed -i '/^bridge *=/d; /^chat-system *=/d; /^operator *=/d' "$roles"
+# `artemis create` writes both files without a final newline.
+for file in "$users" "$roles"; do
+  [ -z "$(tail -c 1 "$file")" ] || echo >> "$file"
+done
 {
   echo "$bridge_user = ENC($(hash "$BRIDGE_BROKER_PASSWORD"))"
   echo "$chat_user = ENC($(hash "$CHAT_SYSTEM_PASSWORD"))"

@@ -38,6 +38,21 @@ class PackagedJarIT {
     }
 
     @Test
+    void theJarRefusesABrokerReachableBeyondLoopbackWithoutUsers() throws Exception {
+        Path dataDir = Files.createTempDirectory("chat-bridge-jar");
+        int brokerPort = Ports.free();
+        Map<String, String> env = new java.util.HashMap<>(environment(dataDir, brokerPort, Ports.free(), "http://127.0.0.1:9/hook"));
+        env.put("BROKER_ACCEPTOR", "tcp://0.0.0.0:" + brokerPort);
+        Path log = dataDir.resolve("bridge.log");
+        try (BridgeJar bridge = new BridgeJar(Path.of("target", "chat-bridge.jar"), log, env, List.of(), 0)) {
+            assertTrue(bridge.runUntilExit(Duration.ofSeconds(60)) != 0, "exits with an error");
+        }
+        List<String> naming = Files.readAllLines(log).stream()
+                .filter(line -> line.contains("beyond loopback") && line.contains("BROKER_CHAT_PASSWORD")).toList();
+        assertTrue(!naming.isEmpty(), "one line names the settings to set; see " + log);
+    }
+
+    @Test
     void theJarDeliversAnEventAndStopsOnSigterm() throws Exception {
         Path dataDir = Files.createTempDirectory("chat-bridge-jar");
         int brokerPort = Ports.free();

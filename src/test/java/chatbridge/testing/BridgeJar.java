@@ -64,6 +64,21 @@ public final class BridgeJar implements AutoCloseable {
                 });
     }
 
+    /** Starts the jar and waits for it to end by itself (a refused configuration, say); returns its exit code. */
+    public int runUntilExit(Duration within) throws Exception {
+        List<String> command = List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                "-jar", jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        process = builder.start();
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("the bridge was still running after " + within + "; see " + log);
+        }
+        return process.exitValue();
+    }
+
     /** SIGTERM, then waits for the graceful stop. */
     public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {

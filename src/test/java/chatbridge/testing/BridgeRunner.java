@@ -93,6 +93,10 @@ public final class BridgeRunner implements AutoCloseable {
         return "tcp://127.0.0.1:" + brokerPort;
     }
 
+    public int brokerPort() {
+        return brokerPort;
+    }
+
     public int httpPort() {
         return httpPort;
     }
