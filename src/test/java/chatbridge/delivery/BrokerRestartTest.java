@@ -35,6 +35,7 @@ class BrokerRestartTest {
              ExternalBroker broker = new ExternalBroker(Files.createTempDirectory("restart-broker"), Ports.free()).start();
              BridgeRunner bridge = new BridgeRunner()
                      .set("chatbridge.broker.url", broker.url() + "?reconnectAttempts=0")
+                     .set("chatbridge.security.message-key", "broker-restart-test-seal-key-0123456789")
                      .set("chatbridge.partner.webhook-url", partner.url())
                      .set("chatbridge.partner.webhook-secret", "whsec_ZmVhc2liaWxpdHktdGVzdC1zZWNyZXQtMzItYnl0ZXMh")
                      .start()) {

@@ -56,6 +56,7 @@ class OpenApiResilienceTest {
         ExternalBroker broker = new ExternalBroker(dir, port).start();
         try (BridgeRunner bridge = new BridgeRunner()
                 .set("chatbridge.broker.url", "tcp://127.0.0.1:" + port + "?reconnectAttempts=0&callTimeout=5000")
+                .set("chatbridge.security.message-key", "openapi-resilience-test-seal-key-0123456789")
                 .set("chatbridge.partner.webhook-url", "http://127.0.0.1:9/unused")
                 .set("chatbridge.partner.webhook-secret", SECRET)
                 .set("chatbridge.partner.api-key", "key-1")
