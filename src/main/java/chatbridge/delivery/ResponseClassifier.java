@@ -6,6 +6,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
+import chatbridge.failures.BridgeFailure;
+
 /** Turns a partner's HTTP answer into "delivered" (null) or the kind of failure it is. */
 public final class ResponseClassifier {
     private final Duration retryAfterCap;
@@ -15,7 +17,7 @@ public final class ResponseClassifier {
     }
 
     /** @return null when delivered, otherwise the failure to act on */
-    public DeliveryFailure classify(int status, String retryAfter, Instant now) {
+    public BridgeFailure classify(int status, String retryAfter, Instant now) {
         if (status >= 200 && status < 300) {
             return null;
         }
@@ -23,17 +25,17 @@ public final class ResponseClassifier {
         if (status == 429 || status == 503) {
             long delay = retryAfterMillis(retryAfter, now);
             if (delay > 0) {
-                return new DeliveryFailure.RetryLater("http-" + status, detail + " with Retry-After " + retryAfter, delay);
+                return BridgeFailure.retryLater("http-" + status, detail + " with Retry-After " + retryAfter, delay);
             }
-            return new DeliveryFailure.Retryable("http-" + status, detail);
+            return BridgeFailure.retryable("http-" + status, detail);
         }
         if (status == 408 || status == 425 || status >= 500) {
-            return new DeliveryFailure.Retryable("http-" + status, detail);
+            return BridgeFailure.retryable("http-" + status, detail);
         }
         if (status == 410) {
-            return new DeliveryFailure.Permanent("endpoint-gone", detail + " (Gone): the partner removed this endpoint");
+            return BridgeFailure.permanent("endpoint-gone", detail + " (Gone): the partner removed this endpoint");
         }
-        return new DeliveryFailure.Permanent("http-" + status, detail + ", which retrying cannot fix");
+        return BridgeFailure.permanent("http-" + status, detail + ", which retrying cannot fix");
     }
 
     /** Retry-After is delta-seconds or an HTTP-date; anything else is ignored. Capped at the configured maximum. */

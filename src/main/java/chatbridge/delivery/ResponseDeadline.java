@@ -10,7 +10,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -27,9 +29,10 @@ import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
  * connection is closed under the reading thread, which then fails with a {@link SocketTimeoutException}: an ordinary
  * retryable delivery failure.
  *
- * <p>The watchdog stays armed after the exchange returns, until the response body stream is closed.
+ * <p>The watchdog stays armed after the exchange returns, until the response body stream is closed. camel-http
+ * installs it as its client configurer (camel.component.http.httpClientConfigurer).
  */
-public final class ResponseDeadline extends ServiceSupport implements ExecChainHandler {
+public final class ResponseDeadline extends ServiceSupport implements ExecChainHandler, HttpClientConfigurer {
     private final long deadlineMillis;
     private final ScheduledThreadPoolExecutor timer;
 
@@ -42,6 +45,11 @@ public final class ResponseDeadline extends ServiceSupport implements ExecChainH
         });
         // Nearly every watchdog is cancelled (the partner answered in time): do not keep them queued until they are due.
         timer.setRemoveOnCancelPolicy(true);
+    }
+
+    @Override
+    public void configureHttpClient(HttpClientBuilder builder) {
+        builder.addExecInterceptorFirst("chatbridge-response-deadline", this);
     }
 
     @Override

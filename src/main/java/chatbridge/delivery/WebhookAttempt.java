@@ -1,12 +1,11 @@
 package chatbridge.delivery;
 
-import java.time.Instant;
-
 import chatbridge.partners.Partner;
 
 /**
- * One delivery of one event to one partner: what to send, and what happened so far. Lives in an exchange
- * property for the duration of a broker delivery (including its quick in-process retries).
+ * One delivery of one event to one partner: what to send, and which in-process try this is. Lives in an exchange
+ * property for the duration of a broker delivery (including its quick in-process retries); what a dead letter
+ * reports of it (partner, attempts, last status and time) is kept in exchange properties named as the headers.
  */
 public final class WebhookAttempt {
     private final Partner partner;
@@ -16,9 +15,6 @@ public final class WebhookAttempt {
     private final int maxAttempts;
     private final byte[] payload;
     private int localTry;
-    private Integer lastStatus;
-    private String lastError;
-    private Instant lastAttemptAt;
 
     WebhookAttempt(Partner partner, String eventId, String eventType, int attempt, int maxAttempts, byte[] payload) {
         this.partner = partner;
@@ -29,16 +25,8 @@ public final class WebhookAttempt {
         this.payload = payload;
     }
 
-    void startTry(int localTry, Instant now) {
+    void startTry(int localTry) {
         this.localTry = localTry;
-        this.lastAttemptAt = now;
-        this.lastStatus = null;
-        this.lastError = null;
-    }
-
-    void recordFailure(Integer status, String error) {
-        this.lastStatus = status;
-        this.lastError = error;
     }
 
     public Partner partner() {
@@ -68,17 +56,5 @@ public final class WebhookAttempt {
 
     int localTry() {
         return localTry;
-    }
-
-    public Integer lastStatus() {
-        return lastStatus;
-    }
-
-    public String lastError() {
-        return lastError;
-    }
-
-    public Instant lastAttemptAt() {
-        return lastAttemptAt;
     }
 }

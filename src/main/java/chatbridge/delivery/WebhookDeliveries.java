@@ -9,27 +9,38 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-import chatbridge.broker.BridgeHeaders;
+import chatbridge.failures.BridgeFailure;
+import chatbridge.failures.BridgeHeaders;
 import chatbridge.partners.Partner;
 import chatbridge.partners.PartnerRegistry;
 import chatbridge.security.DeliverySeal;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The steps of the partner-webhook-delivery route: {@link #begin} once per broker delivery, then
- * {@link #prepareRequest} and {@link #classify} around each HTTP POST (the POST is retried a few times in process
- * before the transaction rolls back and the broker schedules the next delivery).
+ * The verdicts and values of the partner-webhook-delivery route (routes/webhook-delivery.yaml): {@link #begin} once
+ * per broker delivery, then {@link #sign} and {@link #judge} around each HTTP POST. The route decides what each
+ * verdict leads to; routes/error-handling.yaml where a failure goes.
  */
 public class WebhookDeliveries {
     /** Exchange property holding the {@link WebhookAttempt}. */
     public static final String ATTEMPT = "chatbridgeWebhookAttempt";
+    /** Exchange property: the partner's webhook URL exactly as configured, for CamelHttpUri. */
+    public static final String WEBHOOK_URL = "chatbridgeWebhookUrl";
     /** Exchange property with the endpoint of the POST: the partner URL's scheme and authority only. */
     public static final String WEBHOOK_ENDPOINT = "chatbridgeWebhookEndpoint";
+    /** Exchange property: the failure behind a verdict other than delivered, raised by {@link #fail}. */
+    public static final String FAILURE = "chatbridgeFailure";
+
+    public static final String DELIVERED = "delivered";
+    /** Try again: in process for the first local retries, then by rolling back to the broker's schedule. */
+    public static final String RETRY = "retry";
+    /** Re-queue for the time the partner gave in Retry-After. */
+    public static final String RETRY_LATER = "retry-later";
+    public static final String DEAD_LETTER = "dead-letter";
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);
 
@@ -43,21 +54,22 @@ public class WebhookDeliveries {
     public WebhookDeliveries(PartnerRegistry partners, Map<String, DeliveryPolicy> policies,
                              ResponseClassifier classifier, int localRetries, DeliverySeal seal, Clock clock) {
         this.partners = partners;
-        this.seal = seal;
         this.policies = policies;
         this.classifier = classifier;
         this.localRetries = localRetries;
+        this.seal = seal;
         this.clock = clock;
     }
 
     /**
-     * Decides whether the event is still worth delivering and builds the Standard Webhooks payload once for all
-     * in-process tries: {@code {"type", "timestamp", "data": <the event as published>}}.
+     * Checks that the bridge queued this message for this partner and that it is still worth delivering, and builds
+     * the Standard Webhooks payload once for all in-process tries: {@code {"type", "timestamp", "data": <the event
+     * as published>}}.
      */
     public void begin(Exchange exchange, String partnerId) {
         Message message = exchange.getMessage();
         Partner partner = partners.byId(partnerId)
-                .orElseThrow(() -> new DeliveryFailure.Permanent("unknown-partner", "partner " + partnerId + " is no longer configured"));
+                .orElseThrow(() -> BridgeFailure.permanent("unknown-partner", "partner " + partnerId + " is no longer configured"));
         String eventId = message.getHeader(BridgeHeaders.EVENT_ID, String.class);
         String type = message.getHeader(BridgeHeaders.EVENT_TYPE, String.class);
         String occurredAt = message.getHeader(BridgeHeaders.OCCURRED_AT, String.class);
@@ -65,52 +77,54 @@ public class WebhookDeliveries {
         // Checked before anything is signed with the partner's secret: a message the bridge did not write (or that
         // was changed since) must never go out as a validly signed webhook.
         if (!seal.verify(message.getHeader(DeliverySeal.HEADER, String.class), eventId, type, occurredAt, event)) {
-            throw new DeliveryFailure.Permanent("not-from-bridge", "delivery queue messages are written by "
+            throw BridgeFailure.permanent("not-from-bridge", "delivery queue messages are written by "
                     + "chat-bridge; this one has no valid chatbridgeSeal (missing, altered, or sealed with another key)");
         }
         if (!partner.subscribesTo(type)) {
-            throw new DeliveryFailure.Permanent("not-from-bridge",
+            throw BridgeFailure.permanent("not-from-bridge",
                     "partner " + partnerId + " does not subscribe to " + type + "; the bridge never queued it here");
         }
         DeliveryPolicy policy = policies.get(type);
         if (policy == null) {
-            throw new DeliveryFailure.Permanent("unknown-type", "no delivery policy for event type " + type);
+            throw BridgeFailure.permanent("unknown-type", "no delivery policy for event type " + type);
         }
         int attempt = message.getHeader(BridgeHeaders.PRIOR_ATTEMPTS, 0, Integer.class)
                 + message.getHeader(BridgeHeaders.DELIVERY_COUNT, 1, Integer.class);
         byte[] payload = ("{\"type\":\"" + type + "\",\"timestamp\":\"" + occurredAt + "\",\"data\":" + event + "}")
                 .getBytes(StandardCharsets.UTF_8);
-        WebhookAttempt webhook = new WebhookAttempt(partner, eventId, type, attempt, policy.maxAttempts(), payload);
-        exchange.setProperty(ATTEMPT, webhook);
+        exchange.setProperty(ATTEMPT, new WebhookAttempt(partner, eventId, type, attempt, policy.maxAttempts(), payload));
+        exchange.setProperty(WEBHOOK_URL, partner.webhookUrl());
         exchange.setProperty(WEBHOOK_ENDPOINT, partner.webhookEndpoint());
+        exchange.setProperty(BridgeHeaders.PARTNER_ID, partner.id());
+        exchange.setProperty(BridgeHeaders.ATTEMPTS, attempt);
 
         Instant now = clock.instant();
         Instant occurred = Instant.parse(occurredAt);
         if (policy.isStale(occurred, now)) {
-            throw new DeliveryFailure.Expired(type + " event is " + Duration.between(occurred, now).toSeconds()
+            throw BridgeFailure.expired(type + " event is " + Duration.between(occurred, now).toSeconds()
                     + " s old, past its freshness limit of " + policy.freshness().toSeconds() + " s");
         }
         if (attempt > policy.maxAttempts()) {
             // The previous, final delivery never reached a verdict (the bridge died during it).
-            throw new DeliveryFailure.Permanent("attempts-exhausted",
+            throw BridgeFailure.permanent("attempts-exhausted",
                     "delivery " + attempt + " exceeds the limit of " + policy.maxAttempts() + " for " + type);
         }
     }
 
     /**
-     * Replaces the headers with exactly what the partner receives, so no JMS or chat-system property leaks out as
-     * an HTTP header, and signs the payload with a fresh timestamp.
+     * The request's headers (on a message the route has emptied of every other header): webhook-id,
+     * webhook-timestamp, webhook-signature with a fresh timestamp, Content-Type and the partner's extra headers.
+     * The body becomes the payload.
      */
-    public void prepareRequest(Exchange exchange) {
+    public void sign(Exchange exchange) {
         WebhookAttempt webhook = exchange.getProperty(ATTEMPT, WebhookAttempt.class);
         Message message = exchange.getMessage();
-        webhook.startTry(message.getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class), clock.instant());
-        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
-
-        // Camel's own headers stay: the error handler counts retries in them, and camel-http never sends them.
-        message.getHeaders().keySet().removeIf(name -> !name.startsWith("Camel"));
+        Instant now = clock.instant();
+        webhook.startTry(message.getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
+        exchange.setProperty(BridgeHeaders.LAST_ATTEMPT_AT, now.toString());
+        exchange.removeProperty(BridgeHeaders.LAST_STATUS);
         webhook.partner().headers().forEach(message::setHeader);
-        long timestamp = clock.instant().getEpochSecond();
+        long timestamp = now.getEpochSecond();
         message.setHeader("Content-Type", "application/json");
         message.setHeader("webhook-id", webhook.eventId());
         message.setHeader("webhook-timestamp", Long.toString(timestamp));
@@ -118,75 +132,65 @@ public class WebhookDeliveries {
             message.setHeader("webhook-signature",
                     WebhookSigner.sign(webhook.eventId(), timestamp, webhook.payload(), webhook.partner().signingKeys()));
         }
-        // The URL as the partner wrote it, query included: as an endpoint URI camel-http would read parameters such as
-        // httpMethod as its own options. CamelHttpUri is not sent as a header.
-        message.setHeader(Exchange.HTTP_URI, webhook.partner().webhookUrl());
         message.setBody(webhook.payload());
     }
 
-    /** Delivered, or throws the {@link DeliveryFailure} that says what to do next. */
-    public void classify(Exchange exchange) {
+    /**
+     * The verdict on one POST: {@link #DELIVERED}, {@link #RETRY}, {@link #RETRY_LATER} or {@link #DEAD_LETTER},
+     * from the partner's status and Retry-After, or from the network error caught instead of an answer. The failure
+     * behind any other verdict than delivered is kept in {@link #FAILURE} for {@link #fail}.
+     */
+    public String judge(Exchange exchange) {
         WebhookAttempt webhook = exchange.getProperty(ATTEMPT, WebhookAttempt.class);
-        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        DeliveryFailure failure;
-        Integer status = null;
-        if (caught instanceof HttpOperationFailedException http) {
-            status = http.getStatusCode();
-            failure = classifier.classify(status, retryAfter(http), clock.instant());
-        } else if (caught != null) {
-            failure = transportFailure(caught);
-        } else {
-            status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-            failure = classifier.classify(status == null ? 200 : status, null, clock.instant());
-        }
+        Message message = exchange.getMessage();
+        Exception noAnswer = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Integer status = noAnswer == null ? message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class) : null;
+        BridgeFailure failure = noAnswer != null ? transportFailure(noAnswer)
+                : classifier.classify(status == null ? 200 : status, message.getHeader("Retry-After", String.class),
+                        clock.instant());
         if (failure == null) {
-            LOG.debug("Delivered event {} to partner {} (attempt {})", webhook.eventId(), webhook.partner().id(), webhook.attempt());
-            return;
+            return DELIVERED;
         }
-        webhook.recordFailure(status, failure.getMessage());
-        boolean lastTryOfDelivery = !(failure instanceof DeliveryFailure.Retryable) || webhook.localTry() >= localRetries;
-        if (!lastTryOfDelivery) {
-            LOG.debug("Event {} to partner {}: {}; retrying in process", webhook.eventId(), webhook.partner().id(), failure.getMessage());
-            throw failure;
+        if (status != null) {
+            exchange.setProperty(BridgeHeaders.LAST_STATUS, status);
         }
-        boolean wouldRetry = failure instanceof DeliveryFailure.Retryable || failure instanceof DeliveryFailure.RetryLater;
-        if (wouldRetry && webhook.attempt() >= webhook.maxAttempts()) {
-            failure = new DeliveryFailure.Permanent("attempts-exhausted", "gave up after " + webhook.attempt()
+        boolean lastTryOfDelivery = failure.kind() != BridgeFailure.Kind.RETRYABLE || webhook.localTry() >= localRetries;
+        if (lastTryOfDelivery && failure.wouldRetry() && webhook.attempt() >= webhook.maxAttempts()) {
+            failure = BridgeFailure.permanent("attempts-exhausted", "gave up after " + webhook.attempt()
                     + " attempts; last: " + failure.getMessage());
         }
-        if (failure instanceof DeliveryFailure.Permanent && "endpoint-gone".equals(failure.reason())) {
+        if (!lastTryOfDelivery) {
+            LOG.debug("Event {} to partner {}: {}; retrying in process", webhook.eventId(), webhook.partner().id(), failure.getMessage());
+        } else if ("endpoint-gone".equals(failure.reason())) {
             LOG.warn("Partner {} endpoint gone (HTTP 410) for event {}: check its webhookUrl", webhook.partner().id(), webhook.eventId());
         } else {
             LOG.warn("Event {} to partner {} failed (attempt {}/{}): {}", webhook.eventId(), webhook.partner().id(),
                     webhook.attempt(), webhook.maxAttempts(), failure.getMessage());
         }
-        throw failure;
+        exchange.setProperty(FAILURE, failure);
+        return switch (failure.kind()) {
+            case RETRYABLE -> RETRY;
+            case RETRY_LATER -> RETRY_LATER;
+            default -> DEAD_LETTER;
+        };
     }
 
-    private static String retryAfter(HttpOperationFailedException http) {
-        Map<String, String> headers = http.getResponseHeaders();
-        if (headers == null) {
-            return null;
-        }
-        for (Map.Entry<String, String> header : headers.entrySet()) {
-            if ("Retry-After".equalsIgnoreCase(header.getKey())) {
-                return header.getValue();
-            }
-        }
-        return null;
+    /** Raises the failure behind the verdict, for routes/error-handling.yaml to act on. */
+    public void fail(Exchange exchange) {
+        throw exchange.getProperty(FAILURE, BridgeFailure.class);
     }
 
-    private static DeliveryFailure transportFailure(Exception e) {
+    private static BridgeFailure transportFailure(Exception e) {
         if (e instanceof SocketTimeoutException || e instanceof ConnectionRequestTimeoutException) {
-            return new DeliveryFailure.Retryable("timeout", "partner did not answer in time (" + e.getMessage() + ")");
+            return BridgeFailure.retryable("timeout", "partner did not answer in time (" + e.getMessage() + ")");
         }
         if (e instanceof ConnectException) {
-            return new DeliveryFailure.Retryable("connection-refused", "cannot connect to partner (" + e.getMessage() + ")");
+            return BridgeFailure.retryable("connection-refused", "cannot connect to partner (" + e.getMessage() + ")");
         }
         if (e instanceof IOException) {
-            return new DeliveryFailure.Retryable("network-error", "network error talking to partner ("
+            return BridgeFailure.retryable("network-error", "network error talking to partner ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
-        return new DeliveryFailure.Retryable("delivery-error", e.getClass().getSimpleName() + ": " + e.getMessage());
+        return BridgeFailure.retryable("delivery-error", e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 }

@@ -4,14 +4,14 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
-import chatbridge.broker.BridgeHeaders;
+import chatbridge.failures.BridgeHeaders;
 import chatbridge.security.DeliverySeal;
 import org.apache.camel.Body;
 import org.apache.camel.Headers;
 
 /**
- * What a validated event carries onto the partners' delivery queues: the event JSON as published, and exactly these
- * headers, so nothing from the chat system's message (an _AMQ_DUPL_ID, say) follows it.
+ * What a validated event carries onto the partners' delivery queues: the event JSON as published, and these headers
+ * (the route has removed every other one, so nothing from the chat system's message, an _AMQ_DUPL_ID say, follows).
  * <ul>
  *   <li>JMSXGroupID = the visitor id: one visitor's events stay in order across concurrent delivery consumers;</li>
  *   <li>chatbridgeEventId, chatbridgeEventType, chatbridgeOccurredAt;</li>
@@ -30,9 +30,8 @@ public class DeliveryEnvelope {
         this.seal = seal;
     }
 
-    /** Replaces the headers and returns the body to queue: the event as published. */
+    /** Adds the delivery headers and returns the body to queue: the event as published. */
     public String wrap(@Body ChatEvent event, @Headers Map<String, Object> headers) {
-        headers.clear();
         headers.put(BridgeHeaders.GROUP_ID, event.visitorId());
         String occurredAt = event.occurredAt().toString();
         headers.put(BridgeHeaders.EVENT_ID, event.id());

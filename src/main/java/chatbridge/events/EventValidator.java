@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 
+import chatbridge.failures.BridgeFailure;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -28,22 +29,22 @@ public class EventValidator {
     /**
      * @param body         the message body: a String (JMS TextMessage) or byte[] (BytesMessage, UTF-8)
      * @param expectedType the type the source queue carries
-     * @throws PoisonEventException when the event breaks the contract
+     * @throws BridgeFailure when the event breaks the contract
      */
     public ChatEvent validate(Object body, String expectedType) {
         String json = text(body);
         JsonNode root = parse(json);
         if (!root.isObject()) {
-            throw new PoisonEventException("wrong-type", "$", "the event must be a JSON object");
+            throw BridgeFailure.poison("wrong-type", "$", "the event must be a JSON object");
         }
         String id = requiredId(root, "id");
         String type = requiredString(root, "type");
         if (!EventTypes.isKnown(type)) {
-            throw new PoisonEventException("unknown-type", "type",
+            throw BridgeFailure.poison("unknown-type", "type",
                     "unknown event type '" + abbreviate(type) + "'; known types are " + EventTypes.ALL);
         }
         if (!type.equals(expectedType)) {
-            throw new PoisonEventException("unknown-type", "type", "event type '" + type + "' does not belong on "
+            throw BridgeFailure.poison("unknown-type", "type", "event type '" + type + "' does not belong on "
                     + EventTypes.sourceQueue(expectedType) + " (publish it to " + EventTypes.sourceQueue(type) + ")");
         }
         Instant occurredAt = requiredInstant(root, "occurredAt");
@@ -76,29 +77,29 @@ public class EventValidator {
             try {
                 return StrictJson.decodeUtf8(bytes);
             } catch (CharacterCodingException e) {
-                throw new PoisonEventException("invalid-encoding", null, "the body is not valid UTF-8");
+                throw BridgeFailure.poison("invalid-encoding", null, "the body is not valid UTF-8");
             }
         }
         if (body == null) {
-            throw new PoisonEventException("invalid-json", null, "the message has no body");
+            throw BridgeFailure.poison("invalid-json", null, "the message has no body");
         }
-        throw new PoisonEventException("unsupported-body", null, "unsupported message body "
+        throw BridgeFailure.poison("unsupported-body", null, "unsupported message body "
                 + body.getClass().getSimpleName() + "; publish JSON as a text or bytes message");
     }
 
-    private PoisonEventException tooLarge() {
-        return new PoisonEventException("body-too-large", null, "the body is larger than " + maxBytes + " bytes");
+    private BridgeFailure tooLarge() {
+        return BridgeFailure.poison("body-too-large", null, "the body is larger than " + maxBytes + " bytes");
     }
 
     private static JsonNode parse(String json) {
         try {
             JsonNode node = StrictJson.MAPPER.readTree(json);
             if (node == null || node.isMissingNode()) {
-                throw new PoisonEventException("invalid-json", null, "the body is empty");
+                throw BridgeFailure.poison("invalid-json", null, "the body is empty");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new PoisonEventException("invalid-json", null, StrictJson.describe(e));
+            throw BridgeFailure.poison("invalid-json", null, StrictJson.describe(e));
         }
     }
 
@@ -109,7 +110,7 @@ public class EventValidator {
         if (url != null && !url.isNull()) {
             String link = stringValue(url, "order.url");
             if (!(link.startsWith("https://") || link.startsWith("http://"))) {
-                throw new PoisonEventException("invalid-value", "order.url", "order.url must be an http(s) URL");
+                throw BridgeFailure.poison("invalid-value", "order.url", "order.url must be an http(s) URL");
             }
         }
         JsonNode total = optionalObject(order.get("total"), "order.total");
@@ -117,7 +118,7 @@ public class EventValidator {
             decimal(total.get("amount"), "order.total.amount");
             JsonNode currency = total.get("currency");
             if (currency != null && !CURRENCY.matcher(stringValue(currency, "order.total.currency")).matches()) {
-                throw new PoisonEventException("invalid-value", "order.total.currency",
+                throw BridgeFailure.poison("invalid-value", "order.total.currency",
                         "order.total.currency must be an ISO 4217 code such as USD");
             }
         }
@@ -150,14 +151,14 @@ public class EventValidator {
         try {
             new BigDecimal(value);
         } catch (NumberFormatException e) {
-            throw new PoisonEventException("invalid-value", path, path + " must be a decimal string such as \"129.90\"");
+            throw BridgeFailure.poison("invalid-value", path, path + " must be a decimal string such as \"129.90\"");
         }
     }
 
     private static String requiredId(JsonNode parent, String path) {
         String value = requiredString(parent, path);
         if (!StrictJson.ID.matcher(value).matches()) {
-            throw new PoisonEventException("invalid-value", path,
+            throw BridgeFailure.poison("invalid-value", path,
                     path + " must be 1 to 200 printable ASCII characters without spaces");
         }
         return value;
@@ -166,11 +167,11 @@ public class EventValidator {
     private static String requiredString(JsonNode parent, String path) {
         JsonNode node = parent.get(leaf(path));
         if (node == null || node.isNull()) {
-            throw new PoisonEventException("missing-field", path, "required field " + path + " is missing");
+            throw BridgeFailure.poison("missing-field", path, "required field " + path + " is missing");
         }
         String value = stringValue(node, path);
         if (value.isBlank()) {
-            throw new PoisonEventException("missing-field", path, "required field " + path + " is empty");
+            throw BridgeFailure.poison("missing-field", path, "required field " + path + " is empty");
         }
         return value;
     }
@@ -180,7 +181,7 @@ public class EventValidator {
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
-            throw new PoisonEventException("invalid-value", path,
+            throw BridgeFailure.poison("invalid-value", path,
                     path + " must be an ISO-8601 date-time with offset, such as 2026-11-24T10:15:30Z");
         }
     }
@@ -188,7 +189,7 @@ public class EventValidator {
     private static JsonNode requiredObject(JsonNode parent, String name, String path) {
         JsonNode node = optionalObject(parent.get(name), path);
         if (node == null) {
-            throw new PoisonEventException("missing-field", path, "required object " + path + " is missing");
+            throw BridgeFailure.poison("missing-field", path, "required object " + path + " is missing");
         }
         return node;
     }
@@ -219,8 +220,8 @@ public class EventValidator {
         return node.textValue();
     }
 
-    private static PoisonEventException wrongType(String path, String expected) {
-        return new PoisonEventException("wrong-type", path, path + " must be " + expected);
+    private static BridgeFailure wrongType(String path, String expected) {
+        return BridgeFailure.poison("wrong-type", path, path + " must be " + expected);
     }
 
     private static String leaf(String path) {

@@ -5,8 +5,6 @@ import java.util.Locale;
 import chatbridge.partners.Partner;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The steps of the openapi-post-message route (routes/openapi.yaml), in the order a request meets them. Each
@@ -16,8 +14,12 @@ public class OpenApiRequests {
     /** Exchange properties carried between the steps. */
     public static final String PARTNER = "chatbridgePartner";
     public static final String MESSAGE = "chatbridgeInboundMessage";
-
-    private static final Logger LOG = LoggerFactory.getLogger(OpenApiRequests.class);
+    public static final String IDEMPOTENCY_KEY = "chatbridgeIdempotencyKey";
+    public static final String RESERVATION = "chatbridgeReservation";
+    /** The accepted message's id, for the 202 answer. */
+    public static final String MESSAGE_ID = "chatbridgeMessageId";
+    /** True when the request repeats one already queued (same Idempotency-Key): nothing is queued again. */
+    public static final String REPLAYED = "chatbridgeReplayed";
 
     private final ApiKeyAuthenticator authenticator;
     private final RateLimiter rateLimiter;
@@ -82,22 +84,29 @@ public class OpenApiRequests {
         exchange.setProperty(MESSAGE, validator.validate(exchange.getMessage().getBody(byte[].class)));
     }
 
-    /** Queues the message and answers 202 with its id, only once the broker has it. */
-    public void enqueue(Exchange exchange) {
-        Partner partner = exchange.getProperty(PARTNER, Partner.class);
-        InboundMessage inbound = exchange.getProperty(MESSAGE, InboundMessage.class);
+    public void idempotencyKey(Exchange exchange) {
         String idempotencyKey = exchange.getMessage().getHeader("Idempotency-Key", String.class);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw new Problem(ProblemType.INVALID_MESSAGE, "Idempotency-Key must be 1 to 255 characters", "Idempotency-Key");
         }
-        PartnerMessageQueue.Accepted accepted = queue.enqueue(partner, inbound, idempotencyKey);
-        LOG.info("Accepted message {} from partner {} for visitor {}{}", accepted.id(), partner.id(), inbound.visitorId(),
-                accepted.replayed() ? " (replayed request)" : "");
-        Message response = exchange.getMessage();
-        response.getHeaders().clear();
-        response.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
-        response.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        response.setBody("{\"id\":\"" + accepted.id() + "\",\"status\":\"queued\"}");
+        exchange.setProperty(IDEMPOTENCY_KEY, idempotencyKey);
+    }
+
+    /** One reply per event and kind (409), and the message id this request gets. */
+    public void reserve(Exchange exchange) {
+        PartnerMessageQueue.Reservation reservation = queue.reserve(exchange.getProperty(PARTNER, Partner.class),
+                exchange.getProperty(MESSAGE, InboundMessage.class), exchange.getProperty(IDEMPOTENCY_KEY, String.class));
+        exchange.setProperty(RESERVATION, reservation);
+        exchange.setProperty(MESSAGE_ID, reservation.messageId());
+        exchange.setProperty(REPLAYED, reservation.replayed());
+    }
+
+    /** Queues the message; returns once the broker has stored it (or already had it: same Idempotency-Key). */
+    public void enqueue(Exchange exchange) {
+        PartnerMessageQueue.Accepted accepted = queue.enqueue(exchange.getProperty(PARTNER, Partner.class),
+                exchange.getProperty(MESSAGE, InboundMessage.class), exchange.getProperty(IDEMPOTENCY_KEY, String.class),
+                exchange.getProperty(RESERVATION, PartnerMessageQueue.Reservation.class));
+        exchange.setProperty(REPLAYED, accepted.replayed());
     }
 
     static boolean isJson(String contentType) {

@@ -23,7 +23,7 @@ import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
-import chatbridge.broker.BridgeHeaders;
+import chatbridge.failures.BridgeHeaders;
 import chatbridge.events.EventTypes;
 import chatbridge.partners.Partner;
 import chatbridge.security.DeliverySeal;
@@ -57,7 +57,12 @@ public class PartnerMessageQueue {
     public record Accepted(String id, boolean replayed) {
     }
 
-    private record Reply(String messageId, String idempotencyKey, Instant acceptedAt) {
+    /** An accepted reply, as the reply index remembers it. */
+    record Reply(String messageId, String idempotencyKey, Instant acceptedAt) {
+    }
+
+    /** What {@link #reserve} decided; {@code replyKey} and {@code reply} are null for a message that replies to nothing. */
+    public record Reservation(String messageId, String replyKey, Reply reply, boolean replayed) {
     }
 
     private final ConnectionFactory connectionFactory;
@@ -117,40 +122,54 @@ public class PartnerMessageQueue {
         }
     }
 
-    public Accepted enqueue(Partner partner, InboundMessage message, String idempotencyKey) {
+    /**
+     * The message id this request gets and, for a reply to an event, its place in the reply index. Refuses a second
+     * reply of the same kind to the same event (409, with the first one's id), except the very request that was
+     * accepted before, retried with its Idempotency-Key: that one is {@link Reservation#replayed()}.
+     */
+    public Reservation reserve(Partner partner, InboundMessage message, String idempotencyKey) {
         Instant now = clock.instant();
         String id = idempotencyKey == null ? "msg_" + UUID.randomUUID().toString().replace("-", "")
                 : derivedId(partner.id(), idempotencyKey);
-        String replyKey = message.inReplyTo() == null ? null
-                : partner.id() + "|" + message.inReplyTo() + "|" + message.type();
-        Reply reservation = new Reply(id, idempotencyKey, now);
-        if (replyKey != null) {
-            if (!replyIndexLoaded) {
-                try {
-                    loadReplyIndex();
-                } catch (JMSException | RuntimeException e) {
-                    throw brokerUnavailable(partner, id, e);
-                }
-            }
-            Reply earlier = replies.merge(replyKey, reservation,
-                    (old, mine) -> old.acceptedAt().isBefore(now.minus(replyWindow)) ? mine : old);
-            if (earlier != reservation) {
-                if (idempotencyKey != null && idempotencyKey.equals(earlier.idempotencyKey())) {
-                    return new Accepted(earlier.messageId(), true);
-                }
-                throw new Problem(ProblemType.DUPLICATE_REPLY, "a " + message.type() + " reply to event "
-                        + message.inReplyTo() + " was already accepted as " + earlier.messageId())
-                        .extension("existingMessageId", earlier.messageId());
+        if (message.inReplyTo() == null) {
+            return new Reservation(id, null, null, false);
+        }
+        String replyKey = partner.id() + "|" + message.inReplyTo() + "|" + message.type();
+        if (!replyIndexLoaded) {
+            try {
+                loadReplyIndex();
+            } catch (JMSException | RuntimeException e) {
+                throw brokerUnavailable(partner, id, e);
             }
         }
+        Reply mine = new Reply(id, idempotencyKey, now);
+        Reply earlier = replies.merge(replyKey, mine,
+                (old, reservation) -> old.acceptedAt().isBefore(now.minus(replyWindow)) ? reservation : old);
+        if (earlier == mine) {
+            return new Reservation(id, replyKey, mine, false);
+        }
+        if (idempotencyKey != null && idempotencyKey.equals(earlier.idempotencyKey())) {
+            return new Reservation(earlier.messageId(), replyKey, earlier, true);
+        }
+        throw new Problem(ProblemType.DUPLICATE_REPLY, "a " + message.type() + " reply to event "
+                + message.inReplyTo() + " was already accepted as " + earlier.messageId())
+                .extension("existingMessageId", earlier.messageId());
+    }
+
+    /**
+     * Puts the message, and its reply marker, on the broker in one transaction: 503 when the broker does not confirm
+     * (the reservation is then released, so a retry is not refused as a duplicate).
+     */
+    public Accepted enqueue(Partner partner, InboundMessage message, String idempotencyKey, Reservation reservation) {
         try {
-            boolean stored = send(partner, message, id, idempotencyKey, replyKey, now);
-            return new Accepted(id, !stored);
+            boolean stored = send(partner, message, reservation.messageId(), idempotencyKey, reservation.replyKey(),
+                    clock.instant());
+            return new Accepted(reservation.messageId(), !stored);
         } catch (JMSException | RuntimeException e) {
-            if (replyKey != null) {
-                replies.remove(replyKey, reservation);
+            if (reservation.replyKey() != null) {
+                replies.remove(reservation.replyKey(), reservation.reply());
             }
-            throw brokerUnavailable(partner, id, e);
+            throw brokerUnavailable(partner, reservation.messageId(), e);
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's demo command, exactly as a user types it, against the packaged jar: it prints the trace and the JVM
+ * The demo command demo/run.sh runs, against the packaged jar: it prints the trace and the JVM
  * ends on its own (success does not call System.exit, so a leftover thread would show here as a hang).
  */
 class DemoJarIT {
@@ -22,7 +22,9 @@ class DemoJarIT {
         Path jar = Path.of("target", "chat-bridge.jar");
         assertTrue(Files.isRegularFile(jar), "run after mvn package");
         Path output = Files.createTempFile("chat-bridge-demo", ".log");
-        Process demo = new ProcessBuilder(javaBinary(), "-cp", jar.toString(), "chatbridge.demo.DemoApplication")
+        // The demo is not part of the production jar: its classes come from target/test-classes (demo/run.sh).
+        String classpath = jar + File.pathSeparator + Path.of("target", "test-classes");
+        Process demo = new ProcessBuilder(javaBinary(), "-cp", classpath, "chatbridge.demo.DemoApplication")
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import chatbridge.testing.ChatSystem;
+import chatbridge.failures.BridgeFailure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -56,7 +57,7 @@ class EventValidatorTest {
             "attributes not object    | {\"id\":\"a\",\"type\":\"visitor.online\",\"occurredAt\":\"2026-11-24T10:00:00Z\",\"visitor\":{\"id\":\"v\",\"attributes\":[]}} | wrong-type | visitor.attributes",
     })
     void rejectsVisitorOnlineWithAPreciseReason(String name, String body, String reason, String field) {
-        PoisonEventException e = assertThrows(PoisonEventException.class, () -> validator.validate(body, EventTypes.VISITOR_ONLINE));
+        BridgeFailure e = assertThrows(BridgeFailure.class, () -> validator.validate(body, EventTypes.VISITOR_ONLINE));
         assertEquals(reason, e.reason(), e.getMessage());
         assertEquals(field, e.field());
     }
@@ -74,7 +75,7 @@ class EventValidatorTest {
     })
     void rejectsOrderCompletedWithAPreciseReason(String name, String find, String replace, String reason, String field) {
         String body = ChatSystem.orderCompleted("evt-2", "v-1", NOW).replace(find, replace);
-        PoisonEventException e = assertThrows(PoisonEventException.class, () -> validator.validate(body, EventTypes.ORDER_COMPLETED));
+        BridgeFailure e = assertThrows(BridgeFailure.class, () -> validator.validate(body, EventTypes.ORDER_COMPLETED));
         assertEquals(reason, e.reason(), e.getMessage());
         assertEquals(field, e.field());
     }
@@ -84,16 +85,16 @@ class EventValidatorTest {
         byte[] body = ChatSystem.visitorOnline("evt-1", "v-1", NOW).getBytes(StandardCharsets.UTF_8);
         body[30] = (byte) 0xC3;
         body[31] = (byte) 0x28;
-        assertEquals("invalid-encoding", assertThrows(PoisonEventException.class,
+        assertEquals("invalid-encoding", assertThrows(BridgeFailure.class,
                 () -> validator.validate(body, EventTypes.VISITOR_ONLINE)).reason());
     }
 
     @Test
     void rejectsBodiesOverTheLimitAsTextOrBytes() {
         String big = ChatSystem.visitorOnline("evt-1", "v-1", NOW).replace("Mei Chen", "x".repeat(5000));
-        assertEquals("body-too-large", assertThrows(PoisonEventException.class,
+        assertEquals("body-too-large", assertThrows(BridgeFailure.class,
                 () -> validator.validate(big, EventTypes.VISITOR_ONLINE)).reason());
-        assertEquals("body-too-large", assertThrows(PoisonEventException.class,
+        assertEquals("body-too-large", assertThrows(BridgeFailure.class,
                 () -> validator.validate(big.getBytes(StandardCharsets.UTF_8), EventTypes.VISITOR_ONLINE)).reason());
     }
 
@@ -101,15 +102,15 @@ class EventValidatorTest {
     void rejectsMultiByteTextOverTheLimitInBytes() {
         // 1,500 three-byte characters: under 4096 chars, over 4096 bytes.
         String big = ChatSystem.visitorOnline("evt-1", "v-1", NOW).replace("Mei Chen", "陈".repeat(1500));
-        assertEquals("body-too-large", assertThrows(PoisonEventException.class,
+        assertEquals("body-too-large", assertThrows(BridgeFailure.class,
                 () -> validator.validate(big, EventTypes.VISITOR_ONLINE)).reason());
     }
 
     @Test
     void rejectsUnsupportedBodies() {
-        assertEquals("unsupported-body", assertThrows(PoisonEventException.class,
+        assertEquals("unsupported-body", assertThrows(BridgeFailure.class,
                 () -> validator.validate(java.util.Map.of("id", "a"), EventTypes.VISITOR_ONLINE)).reason());
-        assertEquals("invalid-json", assertThrows(PoisonEventException.class,
+        assertEquals("invalid-json", assertThrows(BridgeFailure.class,
                 () -> validator.validate(null, EventTypes.VISITOR_ONLINE)).reason());
     }
 }

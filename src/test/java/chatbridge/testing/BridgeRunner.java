@@ -14,7 +14,8 @@ import org.apache.camel.main.Main;
 /**
  * Runs the real bridge (same Main, application.properties, routes/ and artemis/broker.xml as production) in this
  * JVM with an embedded broker in a temporary directory, on free loopback ports. Settings are overridden the way a
- * user would, by property.
+ * user would, by property. Whatever could collide with a bridge already running on this machine, or be taken from
+ * the environment (BROKER_URL, PARTNER_*, CHAT_API_*, ...), is set here. Used by the flow tests and by the demo.
  */
 public final class BridgeRunner implements AutoCloseable {
     private final Path dataDir;
@@ -25,18 +26,32 @@ public final class BridgeRunner implements AutoCloseable {
     private Main main;
 
     public BridgeRunner() {
-        try {
-            dataDir = Files.createTempDirectory("chat-bridge-test");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this(temporaryDirectory());
+    }
+
+    /** @param dataDir the broker's journal and the partners file live below it */
+    public BridgeRunner(Path dataDir) {
+        this.dataDir = dataDir;
+        set("chatbridge.broker.url", "");
         set("chatbridge.broker.embedded.data-dir", dataDir.resolve("broker").toString());
         set("chatbridge.broker.embedded.acceptor", "tcp://127.0.0.1:" + brokerPort + "?protocols=CORE,AMQP,STOMP");
+        set("chatbridge.broker.embedded.properties", "");
+        set("camel.server.host", "127.0.0.1");
         set("camel.server.port", String.valueOf(httpPort));
+        set("camel.management.host", "127.0.0.1");
         set("camel.management.port", String.valueOf(managementPort));
         set("chatbridge.partners.file", dataDir.resolve("partners.yaml").toString());
         set("chatbridge.partner.webhook-url", "");
+        set("chatbridge.chat-api.url", "");
         set("camel.main.shutdownTimeout", "10");
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("chat-bridge-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public BridgeRunner set(String key, String value) {

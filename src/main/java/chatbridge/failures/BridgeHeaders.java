@@ -1,8 +1,10 @@
-package chatbridge.broker;
+package chatbridge.failures;
 
 /**
  * Message properties chat-bridge sets on the broker. They are valid Java identifiers, so every client (JMS, AMQP,
- * STOMP, Artemis CLI) reads them unchanged.
+ * STOMP, Artemis CLI) reads them unchanged. The delivery progress ones ({@link #PARTNER_ID}, {@link #ATTEMPTS},
+ * {@link #LAST_STATUS}, {@link #LAST_ATTEMPT_AT}) are also the names of the exchange properties the delivery route
+ * keeps them in while it works, which is where the failure explanation finds them.
  */
 public final class BridgeHeaders {
     // On delivery queue messages (webhook.<partnerId>).

@@ -18,17 +18,20 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import chatbridge.testing.BridgeRunner;
+
 /**
  * The whole loop in one command, on the embedded broker: a simulated chat system publishes a few events, the real
  * bridge delivers them as signed webhooks to a simulated partner, the partner answers each through the Open API,
  * and the answers arrive on partner.messages. Every step is printed; the last line is the verdict. Stops by itself.
  *
- * <pre>java -cp target/chat-bridge.jar chatbridge.demo.DemoApplication</pre>
+ * <pre>java -cp target/chat-bridge.jar:target/test-classes chatbridge.demo.DemoApplication</pre>
  * (from the project directory: the bridge reads routes/*.yaml from there, like the production jar).
  */
 public final class DemoApplication {
     /** How long the events may take to go round once the bridge is up; a few hundred milliseconds is normal. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    static final String PARTNER_ID = "demo-shop";
 
     private final PrintStream out;
     private final Duration timeout;
@@ -77,19 +80,28 @@ public final class DemoApplication {
             return new DemoResult(0, 0, 0, 0, journal.elapsed(), 2);
         }
 
-        DemoBridge bridge = new DemoBridge(dataDir);
+        BridgeRunner bridge = new BridgeRunner(dataDir);
+        String openApiUrl = "http://127.0.0.1:" + bridge.httpPort();
         PartnerSimulator partner = null;
         ChatSystemSimulator chat = null;
         List<String> problems = new ArrayList<>();
         try {
             String partnerSecret = partnerGetsWrongSecret
                     ? "whsec_" + Base64.getEncoder().encodeToString(randomBytes(32)) : webhookSecret;
-            partner = new PartnerSimulator(0, partnerSecret, apiKey, URI.create(bridge.openApiUrl()), journal).start();
+            partner = new PartnerSimulator(0, partnerSecret, apiKey, URI.create(openApiUrl), journal).start();
             journal.demo("partner simulator listening on " + partner.webhookUrl() + " (verifies every signature)");
             journal.demo("starting chat-bridge: embedded Artemis in a temporary directory, partner '"
-                    + DemoBridge.PARTNER_ID + "' subscribed to every event type ...");
-            bridge.start(partner.webhookUrl(), webhookSecret, apiKey);
-            journal.demo("chat-bridge is up: broker " + bridge.brokerUrl() + ", Open API " + bridge.openApiUrl());
+                    + PARTNER_ID + "' subscribed to every event type ...");
+            bridge.set("chatbridge.broker.embedded.acceptor", bridge.brokerUrl() + "?protocols=CORE")
+                    .set("chatbridge.partner.id", PARTNER_ID)
+                    .set("chatbridge.partner.webhook-url", partner.webhookUrl())
+                    .set("chatbridge.partner.webhook-secret", webhookSecret)
+                    .set("chatbridge.partner.api-key", apiKey)
+                    .set("chatbridge.partner.events", "")
+                    // Partner messages stay on partner.messages for the chat-system simulator to read.
+                    .set("chatbridge.openapi.queue", ChatSystemSimulator.PARTNER_MESSAGES)
+                    .start();
+            journal.demo("chat-bridge is up: broker " + bridge.brokerUrl() + ", Open API " + openApiUrl);
             chat = new ChatSystemSimulator(bridge.brokerUrl(), journal);
             journal.demo("chat-system simulator connected to the broker, reading " + ChatSystemSimulator.PARTNER_MESSAGES);
             out.println();
@@ -147,7 +159,7 @@ public final class DemoApplication {
     }
 
     /** The simulators first, then the bridge: the chat system's JMS client must close before the broker it uses. */
-    private static List<String> stop(ChatSystemSimulator chat, PartnerSimulator partner, DemoBridge bridge, Journal journal) {
+    private static List<String> stop(ChatSystemSimulator chat, PartnerSimulator partner, BridgeRunner bridge, Journal journal) {
         List<String> problems = new ArrayList<>();
         long started = System.nanoTime();
         if (chat != null) {

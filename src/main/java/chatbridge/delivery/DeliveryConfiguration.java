@@ -1,0 +1,47 @@
+package chatbridge.delivery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import chatbridge.events.EventTypes;
+import chatbridge.partners.PartnerRegistry;
+import chatbridge.security.DeliverySeal;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.PropertyInject;
+
+/**
+ * Binds the beans of routes/webhook-delivery.yaml, and the hard deadline camel-http's client is configured with
+ * (camel.component.http.httpClientConfigurer in application.properties; the other HTTP settings are there too).
+ */
+public class DeliveryConfiguration implements CamelConfiguration {
+
+    // lazy: the partner registry and the seal are bound by other configuration classes.
+    @BindToRegistry(value = "webhookDeliveries", lazy = true)
+    public WebhookDeliveries webhookDeliveries(
+            @BeanInject("partnerRegistry") PartnerRegistry partners,
+            @BeanInject("deliverySeal") DeliverySeal seal,
+            @PropertyInject("chatbridge.policy.visitor-online.max-attempts") int visitorOnlineMaxAttempts,
+            @PropertyInject("chatbridge.policy.visitor-online.freshness-seconds") int visitorOnlineFreshnessSeconds,
+            @PropertyInject("chatbridge.policy.order-completed.max-attempts") int orderCompletedMaxAttempts,
+            @PropertyInject("chatbridge.policy.order-completed.freshness-seconds") int orderCompletedFreshnessSeconds,
+            @PropertyInject("chatbridge.policy.partner-message.max-attempts") int partnerMessageMaxAttempts,
+            @PropertyInject("chatbridge.delivery.local-retries") int localRetries,
+            @PropertyInject("chatbridge.delivery.retry-after-cap-seconds") int retryAfterCapSeconds) {
+        Map<String, DeliveryPolicy> policies = Map.of(
+                EventTypes.VISITOR_ONLINE, new DeliveryPolicy(visitorOnlineMaxAttempts, Duration.ofSeconds(visitorOnlineFreshnessSeconds)),
+                EventTypes.ORDER_COMPLETED, new DeliveryPolicy(orderCompletedMaxAttempts, Duration.ofSeconds(orderCompletedFreshnessSeconds)),
+                EventTypes.PARTNER_MESSAGE, new DeliveryPolicy(partnerMessageMaxAttempts, Duration.ZERO));
+        return new WebhookDeliveries(partners, policies, new ResponseClassifier(Duration.ofSeconds(retryAfterCapSeconds)),
+                localRetries, seal, Clock.systemUTC());
+    }
+
+    /** Bounds a partner's whole answer, which HttpClient's own timeouts (restarted by every byte) do not. */
+    @BindToRegistry(value = "webhookResponseDeadline", destroyMethod = "stop")
+    public ResponseDeadline webhookResponseDeadline(
+            @PropertyInject("chatbridge.delivery.response-timeout-seconds") int responseTimeoutSeconds) {
+        return new ResponseDeadline(Duration.ofSeconds(responseTimeoutSeconds));
+    }
+}

@@ -1,0 +1,63 @@
+package chatbridge.partners;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import chatbridge.events.EventTypes;
+import chatbridge.security.Secrets;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the partner registry: the partners file, the single partner of the PARTNER_* settings, and the chat
+ * system's own API (CHAT_API_URL) as the destination of partner.messages.
+ */
+public class PartnersConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(PartnersConfiguration.class);
+
+    @PropertyInject("chatbridge.partners.file")
+    private String partnersFile;
+
+    @BindToRegistry("partnerRegistry")
+    public PartnerRegistry partnerRegistry(
+            @PropertyInject("chatbridge.partners.file") String file,
+            @PropertyInject("chatbridge.partner.id") String partnerId,
+            @PropertyInject("chatbridge.partner.webhook-url") String webhookUrl,
+            @PropertyInject("chatbridge.partner.webhook-secret") String webhookSecret,
+            @PropertyInject("chatbridge.partner.events") String events,
+            @PropertyInject("chatbridge.partner.api-key") String apiKey,
+            @PropertyInject("chatbridge.chat-api.url") String chatApiUrl,
+            @PropertyInject("chatbridge.chat-api.secret") String chatApiSecret,
+            @PropertyInject("chatbridge.chat-api.token") String chatApiToken,
+            @PropertyInject("chatbridge.openapi.queue") String partnerMessagesQueue) {
+        PartnerLoader loader = new PartnerLoader(Secrets.fromEnvironment());
+        List<Partner> partners = new ArrayList<>(loader.load(Path.of(file),
+                new PartnerLoader.SinglePartner(partnerId, webhookUrl, webhookSecret, events, apiKey)));
+        if (!chatApiUrl.isBlank()) {
+            partners.add(loader.chatApi(chatApiUrl, chatApiSecret, chatApiToken, partnerMessagesQueue));
+        }
+        return new PartnerRegistry(partners);
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        PartnerRegistry registry = context.getRegistry().lookupByNameAndType("partnerRegistry", PartnerRegistry.class);
+        if (registry.all().isEmpty()) {
+            LOG.warn("No partners configured ({} missing and PARTNER_WEBHOOK_URL unset): valid events are consumed "
+                    + "but delivered nowhere", partnersFile);
+        }
+        for (Partner partner : registry.all()) {
+            LOG.info("Partner {}", partner);
+        }
+        for (String type : EventTypes.ALL) {
+            if (registry.deliveryEndpointsFor(type).isEmpty() && !registry.all().isEmpty()) {
+                LOG.warn("No partner subscribes to {}: those events are consumed and delivered nowhere", type);
+            }
+        }
+    }
+}
