@@ -23,9 +23,11 @@ import org.springframework.jms.support.JmsUtils;
  * <ul>
  *   <li>A crash or a rollback returns the whole open batch to the broker, so messages already handed to a partner
  *   may be delivered again (with the same webhook-id: at-least-once, never lost).</li>
- *   <li>A message the broker redelivers (it was in a batch that rolled back) is committed on its own, with the open
- *   batch committed before it: a message that keeps failing then fails alone and cannot take its neighbours'
- *   attempts with it more than once.</li>
+ *   <li>A message the broker redelivers (it was in a batch that rolled back) ends the batch it joins: the
+ *   transaction commits right after it ran. A message that keeps failing therefore takes back with it at most the
+ *   new messages of the batch it joined, and each of those returns redelivered and is committed on its own: it
+ *   cannot lose a neighbour more than one attempt. (Committing the open batch before running the redelivered
+ *   message would acknowledge that message too, and its failure would then roll back nothing: it would be lost.)</li>
  * </ul>
  * With {@code maxMessages = 1} this is exactly Camel's per-message transaction.
  */
@@ -58,11 +60,9 @@ final class BatchCommitListenerContainer extends DefaultJmsMessageListenerContai
         if (waitMillis <= 0 || !isRunning()) {
             return null; // the container then calls commitIfNecessary(session, null)
         }
-        Message next = consumer.receive(waitMillis);
-        if (next != null && next.getJMSRedelivered()) {
-            commit(batch);
-        }
-        return next;
+        // Not committed here even when the next message is a redelivered one: it is already part of the transaction
+        // once received, so a commit now would acknowledge it before it ran, and its failure would roll back nothing.
+        return consumer.receive(waitMillis);
     }
 
     @Override
