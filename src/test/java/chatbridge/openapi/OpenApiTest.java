@@ -276,6 +276,24 @@ class OpenApiTest {
         assertTrue(yaml.body().startsWith("openapi: 3.1.0"));
     }
 
+    /** A null anywhere is a YAML slip, such as a comma inside a flow mapping cutting a description in two. */
+    @Test
+    void theOpenApiDocumentHasNoValueLeftEmpty() {
+        List<String> nulls = new ArrayList<>();
+        collectNulls(api.request("GET", "/openapi/v1/openapi.json", null).json(), "", nulls);
+        assertTrue(nulls.isEmpty(), "null values at " + nulls);
+    }
+
+    static void collectNulls(JsonNode node, String path, List<String> nulls) {
+        if (node.isNull()) {
+            nulls.add(path);
+        }
+        node.fields().forEachRemaining(field -> collectNulls(field.getValue(), path + "/" + field.getKey(), nulls));
+        for (int i = 0; node.isArray() && i < node.size(); i++) {
+            collectNulls(node.get(i), path + "/" + i, nulls);
+        }
+    }
+
     static void assertProblem(OpenApiClient.Answer answer, int status, String type, String field) {
         assertEquals(status, answer.status(), answer.body());
         assertTrue(answer.contentType().startsWith("application/problem+json"), answer.contentType());
