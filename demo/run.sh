@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=target/chat-bridge.jar
-if [ ! -f "$jar" ] || [ -n "$(find pom.xml src artemis/broker.xml -newer "$jar" -print -quit)" ]; then
+if [ ! -f "$jar" ] || [ ! -f target/test-classes/chatbridge/demo/DemoApplication.class ] \
+   || [ -n "$(find pom.xml src artemis/broker.xml -newer "$jar" -print -quit)" ]; then
   echo "building $jar (about a minute the first time) ..." >&2
   mvn -q -B -Dstyle.color=never package -DskipTests
 fi
