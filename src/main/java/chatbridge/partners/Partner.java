@@ -9,26 +9,24 @@ import java.util.Set;
  * A partner application: where its webhooks go, how they are signed, which events it wants, and the keys
  * it calls the Open API with.
  *
+ * @param webhookEndpoint   the endpoint the POST goes through: the URL's scheme, host and port only. The full URL
+ *                          travels in CamelHttpUri, so a query the partner wrote is never parsed as endpoint options.
  * @param deliveryQueue     the partner's own queue of pending deliveries (webhook.&lt;id&gt;)
  * @param signingKeys       decoded Standard Webhooks secrets; all of them sign each webhook (rotation)
  * @param headers           extra HTTP headers sent with each webhook
  * @param apiKeys           Open API bearer keys that identify this partner
  * @param requireSignature  whether Open API requests must also carry a Standard Webhooks signature
  */
-public record Partner(String id, String webhookUrl, String deliveryQueue, List<byte[]> signingKeys, Set<String> events,
+public record Partner(String id, String webhookUrl, String webhookEndpoint, String deliveryQueue, List<byte[]> signingKeys, Set<String> events,
                       Map<String, String> headers, List<String> apiKeys, boolean requireSignature) {
 
     public boolean subscribesTo(String eventType) {
         return events.contains(eventType);
     }
 
-    /**
-     * The HTTP endpoint the POST goes through: scheme, host and port only. The full URL travels in CamelHttpUri, so
-     * a query the partner wrote is never parsed as endpoint options.
-     */
-    public String webhookEndpoint() {
-        URI uri = URI.create(webhookUrl);
-        return uri.getScheme() + "://" + uri.getRawAuthority().substring(uri.getRawAuthority().lastIndexOf('@') + 1);
+    /** Scheme and authority of an http(s) URL, without user info: the endpoint of {@link #webhookEndpoint()}. */
+    static String endpointOf(URI url) {
+        return url.getScheme() + "://" + url.getRawAuthority().substring(url.getRawAuthority().lastIndexOf('@') + 1);
     }
 
     @Override

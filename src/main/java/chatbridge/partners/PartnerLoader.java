@@ -88,7 +88,7 @@ public class PartnerLoader {
         if (PartnerRegistry.CHAT_API_ID.equals(id)) {
             throw new IllegalArgumentException(where + ": the id " + id + " is reserved for the chat system's API");
         }
-        String url = httpUrl(string(entry, "webhookUrl", where), where);
+        URI url = httpUrl(string(entry, "webhookUrl", where), where);
         List<byte[]> keys = signingKeys(strings(entry, "secrets", where), where);
         if (keys.isEmpty()) {
             throw new IllegalArgumentException(where + ": at least one signing secret (whsec_...) is required");
@@ -101,18 +101,18 @@ public class PartnerLoader {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         if (entry.get("headers") instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> headers.put(String.valueOf(k), resolve(String.valueOf(v), where)));
+            map.forEach((k, v) -> headers.put(String.valueOf(k), secrets.resolve(String.valueOf(v), where)));
         }
         List<String> apiKeys = new ArrayList<>();
         for (String key : strings(entry, "apiKeys", where)) {
-            apiKeys.add(resolve(key, where));
+            apiKeys.add(secrets.resolve(key, where));
         }
         boolean requireSignature = Boolean.parseBoolean(String.valueOf(entry.getOrDefault("requireSignature", "false")));
-        return new Partner(id, url, PartnerRegistry.deliveryQueue(id), keys, Set.copyOf(events), Map.copyOf(headers),
+        return new Partner(id, url.toString(), Partner.endpointOf(url), PartnerRegistry.deliveryQueue(id), keys, Set.copyOf(events), Map.copyOf(headers),
                 List.copyOf(apiKeys), requireSignature);
     }
 
-    private static String httpUrl(String url, String where) {
+    private static URI httpUrl(String url, String where) {
         URI uri;
         try {
             uri = URI.create(url);
@@ -122,13 +122,13 @@ public class PartnerLoader {
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
             throw new IllegalArgumentException(where + ": the webhook URL must be an http(s) URL");
         }
-        return url;
+        return uri;
     }
 
-    private List<byte[]> signingKeys(List<String> secrets, String where) {
+    private List<byte[]> signingKeys(List<String> configured, String where) {
         List<byte[]> keys = new ArrayList<>();
-        for (String secret : secrets) {
-            keys.add(decodeSecret(resolve(secret, where), where));
+        for (String secret : configured) {
+            keys.add(decodeSecret(secrets.resolve(secret, where), where));
         }
         return List.copyOf(keys);
     }
@@ -139,13 +139,10 @@ public class PartnerLoader {
      */
     public Partner chatApi(String url, String secret, String token, String queue) {
         String where = "CHAT_API_* settings";
-        Map<String, String> headers = token == null || token.isBlank() ? Map.of() : Map.of("Authorization", "Bearer " + resolve(token, where));
-        return new Partner(PartnerRegistry.CHAT_API_ID, httpUrl(url.trim(), where), queue,
+        Map<String, String> headers = token == null || token.isBlank() ? Map.of() : Map.of("Authorization", "Bearer " + secrets.resolve(token, where));
+        URI api = httpUrl(url.trim(), where);
+        return new Partner(PartnerRegistry.CHAT_API_ID, api.toString(), Partner.endpointOf(api), queue,
                 signingKeys(splitList(secret, " "), where), Set.of(EventTypes.PARTNER_MESSAGE), headers, List.of(), false);
-    }
-
-    private String resolve(String value, String where) {
-        return secrets.resolve(value, where);
     }
 
     static byte[] decodeSecret(String secret, String where) {
