@@ -2,9 +2,13 @@ package chatbridge.delivery;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
-import chatbridge.events.EventTypes;
+import chatbridge.catalog.DeliveryPolicy;
+import chatbridge.catalog.EventCatalog;
+import chatbridge.catalog.EventType;
+import chatbridge.partners.PartnerLoader;
 import chatbridge.partners.PartnerRegistry;
 import chatbridge.security.DeliverySeal;
 import org.apache.camel.BeanInject;
@@ -22,20 +26,24 @@ public class DeliveryConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "webhookDeliveries", lazy = true)
     public WebhookDeliveries webhookDeliveries(
             @BeanInject("partnerRegistry") PartnerRegistry partners,
+            @BeanInject("eventCatalog") EventCatalog catalog,
             @BeanInject("deliverySeal") DeliverySeal seal,
-            @PropertyInject("chatbridge.policy.visitor-online.max-attempts") int visitorOnlineMaxAttempts,
-            @PropertyInject("chatbridge.policy.visitor-online.freshness-seconds") int visitorOnlineFreshnessSeconds,
-            @PropertyInject("chatbridge.policy.order-completed.max-attempts") int orderCompletedMaxAttempts,
-            @PropertyInject("chatbridge.policy.order-completed.freshness-seconds") int orderCompletedFreshnessSeconds,
             @PropertyInject("chatbridge.policy.partner-message.max-attempts") int partnerMessageMaxAttempts,
             @PropertyInject("chatbridge.delivery.local-retries") int localRetries,
             @PropertyInject("chatbridge.delivery.retry-after-cap-seconds") int retryAfterCapSeconds) {
-        Map<String, DeliveryPolicy> policies = Map.of(
-                EventTypes.VISITOR_ONLINE, new DeliveryPolicy(visitorOnlineMaxAttempts, Duration.ofSeconds(visitorOnlineFreshnessSeconds)),
-                EventTypes.ORDER_COMPLETED, new DeliveryPolicy(orderCompletedMaxAttempts, Duration.ofSeconds(orderCompletedFreshnessSeconds)),
-                EventTypes.PARTNER_MESSAGE, new DeliveryPolicy(partnerMessageMaxAttempts, Duration.ZERO));
+        // Each event type's policy is its catalog entry's; partner messages for the chat system's API have their own.
+        Map<String, DeliveryPolicy> policies = new HashMap<>();
+        for (EventType type : catalog.all()) {
+            policies.put(type.name(), type.delivery());
+        }
+        policies.put(PartnerLoader.PARTNER_MESSAGE, new DeliveryPolicy(partnerMessageMaxAttempts, Duration.ZERO));
         return new WebhookDeliveries(partners, policies, new ResponseClassifier(Duration.ofSeconds(retryAfterCapSeconds)),
                 localRetries, seal, Clock.systemUTC());
+    }
+
+    @BindToRegistry("webhookPayloads")
+    public WebhookPayloads webhookPayloads() {
+        return new WebhookPayloads();
     }
 
     /** Bounds a partner's whole answer, which HttpClient's own timeouts (restarted by every byte) do not. */

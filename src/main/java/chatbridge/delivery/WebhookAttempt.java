@@ -1,6 +1,7 @@
 package chatbridge.delivery;
 
 import chatbridge.partners.Partner;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One delivery of one event to one partner: what to send, and which in-process try this is. Lives in an exchange
@@ -11,18 +12,45 @@ public final class WebhookAttempt {
     private final Partner partner;
     private final String eventId;
     private final String eventType;
+    private final String occurredAt;
+    private final String event;
     private final int attempt;
     private final int maxAttempts;
-    private final byte[] payload;
+    private byte[] payload;
+    private JsonNode expressionInput;
     private int localTry;
 
-    WebhookAttempt(Partner partner, String eventId, String eventType, int attempt, int maxAttempts, byte[] payload) {
+    WebhookAttempt(Partner partner, String eventId, String eventType, String occurredAt, String event, int attempt,
+                   int maxAttempts) {
         this.partner = partner;
         this.eventId = eventId;
         this.eventType = eventType;
+        this.occurredAt = occurredAt;
+        this.event = event;
         this.attempt = attempt;
         this.maxAttempts = maxAttempts;
-        this.payload = payload;
+    }
+
+    /** The event's time, ISO-8601: the envelope's timestamp. */
+    String occurredAt() {
+        return occurredAt;
+    }
+
+    /** The event exactly as the chat system published it. */
+    String event() {
+        return event;
+    }
+
+    JsonNode expressionInput() {
+        return expressionInput;
+    }
+
+    void expressionInput(JsonNode input) {
+        this.expressionInput = input;
+    }
+
+    void payload(byte[] bytes) {
+        this.payload = bytes;
     }
 
     void startTry(int localTry) {
@@ -50,6 +78,7 @@ public final class WebhookAttempt {
         return maxAttempts;
     }
 
+    /** The exact bytes sent and signed. */
     byte[] payload() {
         return payload;
     }

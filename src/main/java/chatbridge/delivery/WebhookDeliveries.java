@@ -3,12 +3,12 @@ package chatbridge.delivery;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import chatbridge.catalog.DeliveryPolicy;
 import chatbridge.failures.BridgeFailure;
 import chatbridge.failures.BridgeHeaders;
 import chatbridge.partners.Partner;
@@ -62,9 +62,8 @@ public class WebhookDeliveries {
     }
 
     /**
-     * Checks that the bridge queued this message for this partner and that it is still worth delivering, and builds
-     * the Standard Webhooks payload once for all in-process tries: {@code {"type", "timestamp", "data": <the event
-     * as published>}}.
+     * Checks that the bridge queued this message for this partner and that it is still worth delivering. The payload
+     * is {@link WebhookPayloads}' to build, once for all in-process tries.
      */
     public void begin(Exchange exchange, String partnerId) {
         Message message = exchange.getMessage();
@@ -90,9 +89,7 @@ public class WebhookDeliveries {
         }
         int attempt = message.getHeader(BridgeHeaders.PRIOR_ATTEMPTS, 0, Integer.class)
                 + message.getHeader(BridgeHeaders.DELIVERY_COUNT, 1, Integer.class);
-        byte[] payload = ("{\"type\":\"" + type + "\",\"timestamp\":\"" + occurredAt + "\",\"data\":" + event + "}")
-                .getBytes(StandardCharsets.UTF_8);
-        exchange.setProperty(ATTEMPT, new WebhookAttempt(partner, eventId, type, attempt, policy.maxAttempts(), payload));
+        exchange.setProperty(ATTEMPT, new WebhookAttempt(partner, eventId, type, occurredAt, event, attempt, policy.maxAttempts()));
         exchange.setProperty(WEBHOOK_URL, partner.webhookUrl());
         exchange.setProperty(WEBHOOK_ENDPOINT, partner.webhookEndpoint());
         exchange.setProperty(BridgeHeaders.PARTNER_ID, partner.id());

@@ -3,8 +3,9 @@ package chatbridge.events;
 import java.time.Instant;
 
 /**
- * A validated event from the chat system. {@code json} is the body exactly as published (unknown fields
+ * A validated event from the chat system; {@code orderingKey} is the value at the catalog entry's ordering key
+ * pointer (the visitor id for the built-in types). {@code json} is the body exactly as published (unknown fields
  * included), so it is carried through to partners without being re-serialized.
  */
-public record ChatEvent(String id, String type, Instant occurredAt, String visitorId, String json) {
+public record ChatEvent(String id, String type, Instant occurredAt, String orderingKey, String json) {
 }

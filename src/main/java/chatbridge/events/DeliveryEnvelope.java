@@ -13,7 +13,7 @@ import org.apache.camel.Headers;
  * What a validated event carries onto the partners' delivery queues: the event JSON as published, and these headers
  * (the route has removed every other one, so nothing from the chat system's message, an _AMQ_DUPL_ID say, follows).
  * <ul>
- *   <li>JMSXGroupID = the visitor id: one visitor's events stay in order across concurrent delivery consumers;</li>
+ *   <li>JMSXGroupID = the ordering key of the catalog entry (the visitor id): one visitor's events stay in order across concurrent delivery consumers;</li>
  *   <li>chatbridgeEventId, chatbridgeEventType, chatbridgeOccurredAt;</li>
  *   <li>chatbridgeQueuedAt = when the bridge queued it for the partners (ISO-8601 UTC, milliseconds);</li>
  *   <li>chatbridgeSeal: proof for the delivery route that the bridge wrote it ({@link DeliverySeal}).</li>
@@ -32,7 +32,7 @@ public class DeliveryEnvelope {
 
     /** Adds the delivery headers and returns the body to queue: the event as published. */
     public String wrap(@Body ChatEvent event, @Headers Map<String, Object> headers) {
-        headers.put(BridgeHeaders.GROUP_ID, event.visitorId());
+        headers.put(BridgeHeaders.GROUP_ID, event.orderingKey());
         String occurredAt = event.occurredAt().toString();
         headers.put(BridgeHeaders.EVENT_ID, event.id());
         headers.put(BridgeHeaders.EVENT_TYPE, event.type());

@@ -1,29 +1,33 @@
 package chatbridge.events;
 
-import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Pattern;
+import java.util.Set;
 
-
+import chatbridge.catalog.EventCatalog;
+import chatbridge.catalog.EventType;
 import chatbridge.failures.BridgeFailure;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.ValidationMessage;
 
 /**
- * Checks an event from the chat system against the contract (README, "Event contract") and explains exactly
- * what is wrong when it does not hold. Unknown fields are allowed and carried through untouched.
+ * Checks an event from the chat system against its catalog entry (config/events/&lt;type&gt;.yaml and its JSON
+ * Schema) and explains exactly what is wrong when it does not hold. Before the schema, the bridge's own needs:
+ * UTF-8 JSON within the size limit, an object, an id usable as webhook-id, the right type, a parseable occurredAt;
+ * after it, an ordering key usable as JMSXGroupID. Unknown fields are allowed and carried through untouched.
  */
 public class EventValidator {
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
-
     private final int maxBytes;
+    private final EventCatalog catalog;
 
-    public EventValidator(int maxBytes) {
+    public EventValidator(int maxBytes, EventCatalog catalog) {
         this.maxBytes = maxBytes;
+        this.catalog = catalog;
     }
 
     /**
@@ -32,34 +36,37 @@ public class EventValidator {
      * @throws BridgeFailure when the event breaks the contract
      */
     public ChatEvent validate(Object body, String expectedType) {
+        EventType type = catalog.type(expectedType)
+                .orElseThrow(() -> new IllegalStateException("no catalog entry for " + expectedType));
         String json = text(body);
         JsonNode root = parse(json);
         if (!root.isObject()) {
             throw BridgeFailure.poison("wrong-type", "$", "the event must be a JSON object");
         }
-        String id = requiredId(root, "id");
-        String type = requiredString(root, "type");
-        if (!EventTypes.isKnown(type)) {
-            throw BridgeFailure.poison("unknown-type", "type",
-                    "unknown event type '" + abbreviate(type) + "'; known types are " + EventTypes.ALL);
+        String id = requiredId(root, type.id());
+        if (type.typeField() != null) {
+            checkType(requiredString(root, type.typeField()), type);
         }
-        if (!type.equals(expectedType)) {
-            throw BridgeFailure.poison("unknown-type", "type", "event type '" + type + "' does not belong on "
-                    + EventTypes.sourceQueue(expectedType) + " (publish it to " + EventTypes.sourceQueue(type) + ")");
+        Instant occurredAt = requiredInstant(root, type.occurredAt());
+        Set<ValidationMessage> violations = type.schema().validate(root);
+        if (!violations.isEmpty()) {
+            throw SchemaViolations.explain(violations, type.schemaJson());
         }
-        Instant occurredAt = requiredInstant(root, "occurredAt");
-        JsonNode visitor = requiredObject(root, "visitor", "visitor");
-        String visitorId = requiredId(visitor, "visitor.id");
-        optionalStrings(visitor, "visitor", "name", "email", "language", "country");
-        optionalObject(visitor.get("attributes"), "visitor.attributes");
-        JsonNode session = optionalObject(root.get("session"), "session");
-        if (session != null) {
-            optionalStrings(session, "session", "id", "page", "referrer", "device");
+        String orderingKey = requiredId(root, type.orderingKey());
+        return new ChatEvent(id, type.name(), occurredAt, orderingKey, json);
+    }
+
+    private void checkType(String named, EventType expected) {
+        if (named.equals(expected.name())) {
+            return;
         }
-        if (EventTypes.ORDER_COMPLETED.equals(type)) {
-            checkOrder(requiredObject(root, "order", "order"));
+        String field = field(expected.typeField());
+        if (!catalog.isKnown(named)) {
+            throw BridgeFailure.poison("unknown-type", field,
+                    "unknown event type '" + abbreviate(named) + "'; known types are " + catalog.names());
         }
-        return new ChatEvent(id, type, occurredAt, visitorId, json);
+        throw BridgeFailure.poison("unknown-type", field, "event type '" + named + "' does not belong on "
+                + expected.sourceQueue() + " (publish it to " + catalog.type(named).orElseThrow().sourceQueue() + ")");
     }
 
     private String text(Object body) {
@@ -103,129 +110,54 @@ public class EventValidator {
         }
     }
 
-    private static void checkOrder(JsonNode order) {
-        requiredId(order, "order.id");
-        optionalStrings(order, "order", "number");
-        JsonNode url = order.get("url");
-        if (url != null && !url.isNull()) {
-            String link = stringValue(url, "order.url");
-            if (!(link.startsWith("https://") || link.startsWith("http://"))) {
-                throw BridgeFailure.poison("invalid-value", "order.url", "order.url must be an http(s) URL");
-            }
-        }
-        JsonNode total = optionalObject(order.get("total"), "order.total");
-        if (total != null) {
-            decimal(total.get("amount"), "order.total.amount");
-            JsonNode currency = total.get("currency");
-            if (currency != null && !CURRENCY.matcher(stringValue(currency, "order.total.currency")).matches()) {
-                throw BridgeFailure.poison("invalid-value", "order.total.currency",
-                        "order.total.currency must be an ISO 4217 code such as USD");
-            }
-        }
-        JsonNode items = order.get("items");
-        if (items != null && !items.isNull()) {
-            if (!items.isArray()) {
-                throw wrongType("order.items", "an array");
-            }
-            for (int i = 0; i < items.size(); i++) {
-                String path = "order.items[" + i + "]";
-                JsonNode item = optionalObject(items.get(i), path);
-                if (item == null) {
-                    throw wrongType(path, "an object");
-                }
-                optionalStrings(item, path, "sku", "name");
-                JsonNode quantity = item.get("quantity");
-                if (quantity != null && !quantity.isNull() && !(quantity.isIntegralNumber() && quantity.asLong() >= 0)) {
-                    throw wrongType(path + ".quantity", "a non-negative integer");
-                }
-                decimal(item.get("price"), path + ".price");
-            }
-        }
-    }
-
-    private static void decimal(JsonNode node, String path) {
-        if (node == null || node.isNull()) {
-            return;
-        }
-        String value = stringValue(node, path);
-        try {
-            new BigDecimal(value);
-        } catch (NumberFormatException e) {
-            throw BridgeFailure.poison("invalid-value", path, path + " must be a decimal string such as \"129.90\"");
-        }
-    }
-
-    private static String requiredId(JsonNode parent, String path) {
-        String value = requiredString(parent, path);
+    private static String requiredId(JsonNode root, JsonPointer pointer) {
+        String value = requiredString(root, pointer);
         if (!StrictJson.ID.matcher(value).matches()) {
+            String path = field(pointer);
             throw BridgeFailure.poison("invalid-value", path,
                     path + " must be 1 to 200 printable ASCII characters without spaces");
         }
         return value;
     }
 
-    private static String requiredString(JsonNode parent, String path) {
-        JsonNode node = parent.get(leaf(path));
-        if (node == null || node.isNull()) {
+    private static String requiredString(JsonNode root, JsonPointer pointer) {
+        String path = field(pointer);
+        JsonNode node = root.at(pointer);
+        if (node.isMissingNode() || node.isNull()) {
             throw BridgeFailure.poison("missing-field", path, "required field " + path + " is missing");
         }
-        String value = stringValue(node, path);
+        if (!node.isTextual()) {
+            throw BridgeFailure.poison("wrong-type", path, path + " must be a string");
+        }
+        String value = node.textValue();
         if (value.isBlank()) {
             throw BridgeFailure.poison("missing-field", path, "required field " + path + " is empty");
         }
         return value;
     }
 
-    private static Instant requiredInstant(JsonNode parent, String path) {
-        String value = requiredString(parent, path);
+    private static Instant requiredInstant(JsonNode root, JsonPointer pointer) {
+        String value = requiredString(root, pointer);
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
+            String path = field(pointer);
             throw BridgeFailure.poison("invalid-value", path,
                     path + " must be an ISO-8601 date-time with offset, such as 2026-11-24T10:15:30Z");
         }
     }
 
-    private static JsonNode requiredObject(JsonNode parent, String name, String path) {
-        JsonNode node = optionalObject(parent.get(name), path);
-        if (node == null) {
-            throw BridgeFailure.poison("missing-field", path, "required object " + path + " is missing");
-        }
-        return node;
-    }
-
-    private static JsonNode optionalObject(JsonNode node, String path) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isObject()) {
-            throw wrongType(path, "an object");
-        }
-        return node;
-    }
-
-    private static void optionalStrings(JsonNode parent, String parentPath, String... names) {
-        for (String name : names) {
-            JsonNode node = parent.get(name);
-            if (node != null && !node.isNull()) {
-                stringValue(node, parentPath + "." + name);
+    /** /visitor/id as visitor.id, /items/0/sku as items[0].sku: how chatbridgeField names a field. */
+    static String field(JsonPointer pointer) {
+        StringBuilder path = new StringBuilder();
+        for (JsonPointer p = pointer; p != null && !p.matches(); p = p.tail()) {
+            if (p.mayMatchElement()) {
+                path.append('[').append(p.getMatchingIndex()).append(']');
+            } else {
+                path.append(path.isEmpty() ? "" : ".").append(p.getMatchingProperty());
             }
         }
-    }
-
-    private static String stringValue(JsonNode node, String path) {
-        if (!node.isTextual()) {
-            throw wrongType(path, "a string");
-        }
-        return node.textValue();
-    }
-
-    private static BridgeFailure wrongType(String path, String expected) {
-        return BridgeFailure.poison("wrong-type", path, path + " must be " + expected);
-    }
-
-    private static String leaf(String path) {
-        return path.substring(path.lastIndexOf('.') + 1);
+        return path.toString();
     }
 
     private static String abbreviate(String s) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import jakarta.jms.ConnectionFactory;
 
+import chatbridge.catalog.EventCatalog;
 import chatbridge.partners.PartnerRegistry;
 import chatbridge.security.DeliverySeal;
 import org.apache.camel.BeanInject;
@@ -47,9 +48,15 @@ public class OpenApiConfiguration implements CamelConfiguration {
         return new ProblemResponses();
     }
 
-    @BindToRegistry("openApiDocument")
-    public OpenApiDocument openApiDocument() {
-        return new OpenApiDocument();
+    // lazy: the catalog is CatalogConfiguration's.
+    @BindToRegistry(value = "openApiDocument", lazy = true)
+    public OpenApiDocument openApiDocument(@BeanInject("eventCatalog") EventCatalog catalog) {
+        return new OpenApiDocument(catalog);
+    }
+
+    @BindToRegistry(value = "asyncApiDocument", lazy = true)
+    public AsyncApiDocument asyncApiDocument(@BeanInject("eventCatalog") EventCatalog catalog) {
+        return new AsyncApiDocument(catalog);
     }
 
     @Override

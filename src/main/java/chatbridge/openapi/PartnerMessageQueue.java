@@ -24,7 +24,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
 import chatbridge.failures.BridgeHeaders;
-import chatbridge.events.EventTypes;
+import chatbridge.partners.PartnerLoader;
 import chatbridge.partners.Partner;
 import chatbridge.security.DeliverySeal;
 import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
@@ -202,9 +202,9 @@ public class PartnerMessageQueue {
             out.setStringProperty("JMSXGroupID", message.visitorId());
             // What a delivery route needs when CHAT_API_URL forwards this queue over HTTP.
             out.setStringProperty(BridgeHeaders.EVENT_ID, id);
-            out.setStringProperty(BridgeHeaders.EVENT_TYPE, EventTypes.PARTNER_MESSAGE);
+            out.setStringProperty(BridgeHeaders.EVENT_TYPE, PartnerLoader.PARTNER_MESSAGE);
             out.setStringProperty(BridgeHeaders.OCCURRED_AT, now.toString());
-            out.setStringProperty(DeliverySeal.HEADER, seal.seal(id, EventTypes.PARTNER_MESSAGE, now.toString(), body));
+            out.setStringProperty(DeliverySeal.HEADER, seal.seal(id, PartnerLoader.PARTNER_MESSAGE, now.toString(), body));
             if (idempotencyKey != null) {
                 out.setStringProperty("_AMQ_DUPL_ID", "idem|" + partner.id() + "|" + idempotencyKey);
             }

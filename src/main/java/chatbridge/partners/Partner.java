@@ -3,6 +3,7 @@ package chatbridge.partners;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -13,15 +14,26 @@ import java.util.Set;
  *                          travels in CamelHttpUri, so a query the partner wrote is never parsed as endpoint options.
  * @param deliveryQueue     the partner's own queue of pending deliveries (webhook.&lt;id&gt;)
  * @param signingKeys       decoded Standard Webhooks secrets; all of them sign each webhook (rotation)
+ * @param subscriptions     the events: list as written, in order: the first entry whose types match an event's
+ *                          type decides its filter and transform
+ * @param events            the catalog's types those subscriptions take
  * @param headers           extra HTTP headers sent with each webhook
  * @param apiKeys           Open API bearer keys that identify this partner
  * @param requireSignature  whether Open API requests must also carry a Standard Webhooks signature
+ * @param envelope          whether the body is the Standard Webhooks envelope {"type","timestamp","data"} (the
+ *                          default) or the event (or the transform's result) alone
  */
-public record Partner(String id, String webhookUrl, String webhookEndpoint, String deliveryQueue, List<byte[]> signingKeys, Set<String> events,
-                      Map<String, String> headers, List<String> apiKeys, boolean requireSignature) {
+public record Partner(String id, String webhookUrl, String webhookEndpoint, String deliveryQueue, List<byte[]> signingKeys,
+                      List<Subscription> subscriptions, Set<String> events, Map<String, String> headers,
+                      List<String> apiKeys, boolean requireSignature, boolean envelope) {
 
     public boolean subscribesTo(String eventType) {
         return events.contains(eventType);
+    }
+
+    /** The subscription that decides how events of this type are filtered and shaped for this partner. */
+    public Optional<Subscription> subscriptionFor(String eventType) {
+        return subscriptions.stream().filter(s -> s.types().matches(eventType)).findFirst();
     }
 
     /** Scheme and authority of an http(s) URL, without user info: the endpoint of {@link #webhookEndpoint()}. */
@@ -32,7 +44,8 @@ public record Partner(String id, String webhookUrl, String webhookEndpoint, Stri
     @Override
     public String toString() {
         // Never print keys, nor the URL's user info or query: partners put tokens there.
-        return "Partner[" + id + " -> " + printableUrl(webhookUrl) + ", events=" + events + "]";
+        return "Partner[" + id + " -> " + printableUrl(webhookUrl) + ", events=" + subscriptions
+                + (envelope ? "" : ", no envelope") + "]";
     }
 
     private static String printableUrl(String url) {

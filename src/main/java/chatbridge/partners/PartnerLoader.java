@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -15,7 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import chatbridge.events.EventTypes;
+import chatbridge.catalog.EventCatalog;
+import chatbridge.catalog.TypePattern;
+import chatbridge.payloads.PayloadExpression;
+import chatbridge.payloads.PayloadExpressions;
 import chatbridge.security.Secrets;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -29,10 +33,22 @@ public class PartnerLoader {
     /** Partner ids become queue names and route ids. */
     private static final Pattern PARTNER_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
-    private final Secrets secrets;
+    /** Not an event of the catalog: a partner's message forwarded to the chat system's API (CHAT_API_URL). */
+    public static final String PARTNER_MESSAGE = "partner.message";
+    private static final Set<String> KEYS = Set.of("id", "webhookUrl", "secrets", "events", "headers", "apiKeys",
+            "requireSignature", "envelope");
+    private static final Set<String> SUBSCRIPTION_KEYS = Set.of("type", "filter", "transform");
+    private static final Set<String> EXPRESSION_KEYS = Set.of("jsonata", "jsonataFile", "jq", "jqFile");
 
-    public PartnerLoader(Secrets secrets) {
+    private final Secrets secrets;
+    private final EventCatalog catalog;
+    private final Duration expressionTimeLimit;
+
+    /** @param expressionTimeLimit how long one filter or transform may run on one event */
+    public PartnerLoader(Secrets secrets, EventCatalog catalog, Duration expressionTimeLimit) {
         this.secrets = secrets;
+        this.catalog = catalog;
+        this.expressionTimeLimit = expressionTimeLimit;
     }
 
     /** The single partner given by settings, if {@code webhookUrl} is set. */
@@ -43,7 +59,7 @@ public class PartnerLoader {
         Map<String, Partner> partners = new LinkedHashMap<>();
         if (Files.isRegularFile(file)) {
             for (Map<String, Object> entry : readFile(file)) {
-                Partner partner = fromMap(entry, file.toString());
+                Partner partner = fromMap(entry, file.toString(), file.toAbsolutePath().getParent());
                 if (partners.put(partner.id(), partner) != null) {
                     throw new IllegalArgumentException(file + ": partner '" + partner.id() + "' is defined twice");
                 }
@@ -55,10 +71,10 @@ public class PartnerLoader {
             entry.put("webhookUrl", single.webhookUrl());
             entry.put("secrets", splitList(single.secret(), " "));
             entry.put("events", single.events() == null || single.events().isBlank()
-                    ? EventTypes.ALL : splitList(single.events(), ","));
+                    ? List.of("#") : splitList(single.events(), ","));
             entry.put("apiKeys", splitList(single.apiKey(), " "));
             // The settings override a file entry with the same id.
-            partners.put(single.id(), fromMap(entry, "PARTNER_* settings"));
+            partners.put(single.id(), fromMap(entry, "PARTNER_* settings", Path.of("").toAbsolutePath()));
         }
         return new ArrayList<>(partners.values());
     }
@@ -79,9 +95,14 @@ public class PartnerLoader {
         }
     }
 
-    private Partner fromMap(Map<String, Object> entry, String source) {
+    private Partner fromMap(Map<String, Object> entry, String source, Path baseDir) {
         String id = string(entry, "id", source);
         String where = source + ", partner '" + id + "'";
+        for (Object key : entry.keySet()) {
+            if (!KEYS.contains(String.valueOf(key))) {
+                throw new IllegalArgumentException(where + ": unknown key '" + key + "'; known: " + new java.util.TreeSet<>(KEYS));
+            }
+        }
         if (!PARTNER_ID.matcher(id).matches()) {
             throw new IllegalArgumentException(where + ": id must be lower-case letters, digits and '-'");
         }
@@ -93,11 +114,15 @@ public class PartnerLoader {
         if (keys.isEmpty()) {
             throw new IllegalArgumentException(where + ": at least one signing secret (whsec_...) is required");
         }
-        Set<String> events = new LinkedHashSet<>(strings(entry, "events", where));
-        for (String type : events) {
-            if (!EventTypes.isKnown(type)) {
-                throw new IllegalArgumentException(where + ": unknown event type '" + type + "'; known: " + EventTypes.ALL);
+        List<Subscription> subscriptions = subscriptions(entry.get("events"), where, baseDir);
+        Set<String> events = new LinkedHashSet<>();
+        for (Subscription subscription : subscriptions) {
+            List<String> types = catalog.matching(subscription.types());
+            if (types.isEmpty() && !subscription.types().isWildcard()) {
+                throw new IllegalArgumentException(where + ": unknown event type '" + subscription.types()
+                        + "'; the catalog has " + catalog.names());
             }
+            events.addAll(types);
         }
         Map<String, String> headers = new LinkedHashMap<>();
         if (entry.get("headers") instanceof Map<?, ?> map) {
@@ -107,9 +132,86 @@ public class PartnerLoader {
         for (String key : strings(entry, "apiKeys", where)) {
             apiKeys.add(secrets.resolve(key, where));
         }
-        boolean requireSignature = Boolean.parseBoolean(String.valueOf(entry.getOrDefault("requireSignature", "false")));
-        return new Partner(id, url.toString(), Partner.endpointOf(url), PartnerRegistry.deliveryQueue(id), keys, Set.copyOf(events), Map.copyOf(headers),
-                List.copyOf(apiKeys), requireSignature);
+        boolean requireSignature = flag(entry, "requireSignature", false, where);
+        boolean envelope = flag(entry, "envelope", true, where);
+        return new Partner(id, url.toString(), Partner.endpointOf(url), PartnerRegistry.deliveryQueue(id), keys,
+                subscriptions, Set.copyOf(events), Map.copyOf(headers), List.copyOf(apiKeys), requireSignature, envelope);
+    }
+
+    /** Each entry of events: a type or pattern, or {type, filter, transform}. */
+    private List<Subscription> subscriptions(Object value, String where, Path baseDir) {
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> entries)) {
+            throw new IllegalArgumentException(where + ": 'events' must be a list");
+        }
+        List<Subscription> subscriptions = new ArrayList<>();
+        for (Object entry : entries) {
+            if (entry instanceof Map<?, ?> map) {
+                for (Object key : map.keySet()) {
+                    if (!SUBSCRIPTION_KEYS.contains(String.valueOf(key))) {
+                        throw new IllegalArgumentException(where + ": events: unknown key '" + key + "'; known: "
+                                + new java.util.TreeSet<>(SUBSCRIPTION_KEYS));
+                    }
+                }
+                String types = String.valueOf(map.get("type")).trim();
+                String at = where + ", events '" + types + "'";
+                subscriptions.add(new Subscription(pattern(types, where), expression(map.get("filter"), at + ", filter", baseDir),
+                        expression(map.get("transform"), at + ", transform", baseDir)));
+            } else if (entry != null && !String.valueOf(entry).isBlank()) {
+                subscriptions.add(new Subscription(pattern(String.valueOf(entry).trim(), where), null, null));
+            }
+        }
+        return List.copyOf(subscriptions);
+    }
+
+    private static TypePattern pattern(String text, String where) {
+        try {
+            return TypePattern.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": events: " + e.getMessage());
+        }
+    }
+
+    /** {jsonata: ...}, {jsonataFile: ...}, {jq: ...} or {jqFile: ...}; a file is relative to the partners file. */
+    private PayloadExpression expression(Object value, String where, Path baseDir) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Map<?, ?> map) || map.size() != 1 || !EXPRESSION_KEYS.contains(String.valueOf(map.keySet().iterator().next()))) {
+            throw new IllegalArgumentException(where + ": write one of " + new java.util.TreeSet<>(EXPRESSION_KEYS)
+                    + ", e.g. {jsonata: \"$number(data.order.total.amount) >= 100\"}");
+        }
+        String key = String.valueOf(map.keySet().iterator().next());
+        String text = String.valueOf(map.values().iterator().next());
+        String origin = where;
+        if (key.endsWith("File")) {
+            Path file = baseDir.resolve(text.trim());
+            origin = file.toString();
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(where + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return key.startsWith("jsonata") ? PayloadExpressions.jsonata(text, origin, expressionTimeLimit)
+                : PayloadExpressions.jq(text, origin, expressionTimeLimit);
+    }
+
+    private static boolean flag(Map<String, Object> entry, String key, boolean fallback, String where) {
+        Object value = entry.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        String text = String.valueOf(value).trim();
+        if (!text.equals("true") && !text.equals("false")) {
+            throw new IllegalArgumentException(where + ": '" + key + "' must be true or false");
+        }
+        return Boolean.parseBoolean(text);
     }
 
     private static URI httpUrl(String url, String where) {
@@ -142,7 +244,8 @@ public class PartnerLoader {
         Map<String, String> headers = token == null || token.isBlank() ? Map.of() : Map.of("Authorization", "Bearer " + secrets.resolve(token, where));
         URI api = httpUrl(url.trim(), where);
         return new Partner(PartnerRegistry.CHAT_API_ID, api.toString(), Partner.endpointOf(api), queue,
-                signingKeys(splitList(secret, " "), where), Set.of(EventTypes.PARTNER_MESSAGE), headers, List.of(), false);
+                signingKeys(splitList(secret, " "), where), List.of(new Subscription(TypePattern.of(PARTNER_MESSAGE), null, null)),
+                Set.of(PARTNER_MESSAGE), headers, List.of(), false, true);
     }
 
     static byte[] decodeSecret(String secret, String where) {

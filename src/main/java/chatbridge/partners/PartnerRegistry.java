@@ -38,6 +38,11 @@ public class PartnerRegistry {
         return Optional.ofNullable(byId.get(id));
     }
 
+    /** Whether any partner takes events of this type: a type nobody takes is not consumed at all. */
+    public boolean hasSubscribers(String eventType) {
+        return endpointsByType.containsKey(eventType);
+    }
+
     /** The delivery queue endpoints of every partner subscribed to the type, for a recipient list. */
     public List<String> deliveryEndpointsFor(String eventType) {
         return endpointsByType.getOrDefault(eventType, List.of());

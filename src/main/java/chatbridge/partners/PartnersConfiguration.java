@@ -1,14 +1,15 @@
 package chatbridge.partners;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import chatbridge.events.EventTypes;
+import chatbridge.catalog.EventCatalog;
 import chatbridge.security.Secrets;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +21,12 @@ import org.slf4j.LoggerFactory;
 public class PartnersConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(PartnersConfiguration.class);
 
-    @PropertyInject("chatbridge.partners.file")
-    private String partnersFile;
-
-    @BindToRegistry("partnerRegistry")
+    // lazy: the catalog is CatalogConfiguration's.
+    @BindToRegistry(value = "partnerRegistry", lazy = true)
     public PartnerRegistry partnerRegistry(
+            @BeanInject("eventCatalog") EventCatalog catalog,
             @PropertyInject("chatbridge.partners.file") String file,
+            @PropertyInject("chatbridge.partners.expression-time-limit-millis") int expressionTimeLimitMillis,
             @PropertyInject("chatbridge.partner.id") String partnerId,
             @PropertyInject("chatbridge.partner.webhook-url") String webhookUrl,
             @PropertyInject("chatbridge.partner.webhook-secret") String webhookSecret,
@@ -35,29 +36,16 @@ public class PartnersConfiguration implements CamelConfiguration {
             @PropertyInject("chatbridge.chat-api.secret") String chatApiSecret,
             @PropertyInject("chatbridge.chat-api.token") String chatApiToken,
             @PropertyInject("chatbridge.openapi.queue") String partnerMessagesQueue) {
-        PartnerLoader loader = new PartnerLoader(Secrets.fromEnvironment());
+        PartnerLoader loader = new PartnerLoader(Secrets.fromEnvironment(), catalog, Duration.ofMillis(expressionTimeLimitMillis));
         List<Partner> partners = new ArrayList<>(loader.load(Path.of(file),
                 new PartnerLoader.SinglePartner(partnerId, webhookUrl, webhookSecret, events, apiKey)));
         if (!chatApiUrl.isBlank()) {
             partners.add(loader.chatApi(chatApiUrl, chatApiSecret, chatApiToken, partnerMessagesQueue));
         }
-        return new PartnerRegistry(partners);
-    }
-
-    @Override
-    public void configure(CamelContext context) {
-        PartnerRegistry registry = context.getRegistry().lookupByNameAndType("partnerRegistry", PartnerRegistry.class);
-        if (registry.all().isEmpty()) {
-            LOG.warn("No partners configured ({} missing and PARTNER_WEBHOOK_URL unset): valid events are consumed "
-                    + "but delivered nowhere", partnersFile);
-        }
+        PartnerRegistry registry = new PartnerRegistry(partners);
         for (Partner partner : registry.all()) {
             LOG.info("Partner {}", partner);
         }
-        for (String type : EventTypes.ALL) {
-            if (registry.deliveryEndpointsFor(type).isEmpty() && !registry.all().isEmpty()) {
-                LOG.warn("No partner subscribes to {}: those events are consumed and delivered nowhere", type);
-            }
-        }
+        return registry;
     }
 }

@@ -34,7 +34,7 @@ import jakarta.jms.Session;
 
 import chatbridge.events.DeliveryEnvelope;
 import chatbridge.security.DeliverySeal;
-import chatbridge.events.EventTypes;
+import chatbridge.testing.Catalogs;
 import chatbridge.events.EventValidator;
 import chatbridge.testing.BridgeJar;
 import chatbridge.testing.Ports;
@@ -65,11 +65,13 @@ public final class Bench {
     private final int batchMaxWaitMillis;
     private Sink sink;
     private BridgeJar bridge;
+    /** The same bridge with the hand-written validator of before the event catalog (phase 2v). */
+    private BridgeJar handWritten;
     private String brokerUrl;
     private final boolean standalone;
     private StandaloneArtemis broker;
     private static final Path RESULTS = Path.of("bench", "results");
-    private static final EventValidator VALIDATOR = new EventValidator(65_536);
+    private static final EventValidator VALIDATOR = new EventValidator(65_536, Catalogs.builtIn());
     /** The bridge's BRIDGE_MESSAGE_KEY, so phase 2b can seal the events it puts on the partner's queue itself. */
     private static final String MESSAGE_KEY = "bench-only-delivery-seal-key-0123456789";
     private static final DeliveryEnvelope ENVELOPE = new DeliveryEnvelope(Clock.systemUTC(),
@@ -148,6 +150,10 @@ public final class Bench {
         System.out.printf("chat-bridge bench: %,d events of ~1 KiB, %s broker, %d delivery consumers; bridge log %s%n",
                 events, standalone ? "standalone" : "embedded", consumers, log);
         bridge = new BridgeJar(jar, log, env, jvm, managementPort);
+        List<String> handWrittenJvm = new ArrayList<>(jvm);
+        handWrittenJvm.add("-Dcamel.main.configurationClasses=" + bridgeConfigurationClasses() + ","
+                + HandWrittenValidation.class.getName());
+        handWritten = new BridgeJar(jar, log, env, handWrittenJvm, managementPort, List.of(Path.of("target/test-classes")));
         try {
             bridge.start(false);
             phase("1 broker limit", this::brokerLimit);
@@ -164,6 +170,9 @@ public final class Bench {
             }
             if (wanted("2b")) {
                 phase("2 delivery hop alone", this::deliveryHop);
+            }
+            if (wanted("2v")) {
+                phase("2v validation A/B", this::validationAB);
             }
             if (wanted("3")) {
                 phase("3 outbound latency", this::outboundLatency);
@@ -306,10 +315,56 @@ public final class Bench {
                 events / sink.activeSeconds(), "events/s", "");
     }
 
+    // 2v. JSON Schema validation (the event catalog) against the hand-written validator the bridge had before it:
+    // the same drain of the same backlog, both builds' routes identical but for the eventValidator bean, alternating
+    // in one run (--validation-rounds, default 3) so machine noise hits both alike. Medians and their ratio.
+    private void validationAB() throws Exception {
+        int rounds = Integer.parseInt(options.getOrDefault("validation-rounds", "3"));
+        List<Double> schema = new ArrayList<>();
+        List<Double> handWrittenRates = new ArrayList<>();
+        bridge.stop();
+        for (int round = 0; round < rounds; round++) {
+            boolean schemaFirst = round % 2 == 0;
+            for (BridgeJar variant : schemaFirst ? List.of(bridge, handWritten) : List.of(handWritten, bridge)) {
+                variant.start(false);
+                fill("chat.order.completed", events, text(Bench::orderEvent));
+                variant.stop();
+                sink.reset(null);
+                variant.start(true);
+                waitFor(() -> sink.distinct() >= events, Duration.ofMinutes(10), "validation A/B drain");
+                (variant == bridge ? schema : handWrittenRates).add(events / sink.activeSeconds());
+                variant.stop();
+            }
+        }
+        bridge.start(true);
+        double schemaMedian = median(schema);
+        double handWrittenMedian = median(handWrittenRates);
+        add("2v validation A/B", "drain, JSON Schema validation: median of " + rounds + " " + schema.stream()
+                .map(r -> String.format(Locale.ROOT, "%.0f", r)).toList(), schemaMedian, "events/s", "");
+        add("2v validation A/B", "drain, hand-written validator: median of " + rounds + " " + handWrittenRates.stream()
+                .map(r -> String.format(Locale.ROOT, "%.0f", r)).toList(), handWrittenMedian, "events/s", "");
+        add("2v validation A/B", "ratio JSON Schema / hand-written", schemaMedian / handWrittenMedian, "x", ">= 0.90");
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** camel.main.configurationClasses as application.properties gives it, for the hand-written variant to extend. */
+    private static String bridgeConfigurationClasses() throws IOException {
+        java.util.Properties properties = new java.util.Properties();
+        try (var in = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            properties.load(in);
+        }
+        return properties.getProperty("camel.main.configurationClasses").replace(" ", "");
+    }
+
     /** Event i as the ingest route leaves it on a partner's queue: the bridge's own validator and envelope. */
     private static Message envelopedOrderEvent(Session session, long i) throws JMSException {
         Map<String, Object> headers = new LinkedHashMap<>();
-        String body = ENVELOPE.wrap(VALIDATOR.validate(orderEvent(i), EventTypes.ORDER_COMPLETED), headers);
+        String body = ENVELOPE.wrap(VALIDATOR.validate(orderEvent(i), "order.completed"), headers);
         Message message = session.createTextMessage(body);
         for (Map.Entry<String, Object> header : headers.entrySet()) {
             message.setObjectProperty(header.getKey(), header.getValue());

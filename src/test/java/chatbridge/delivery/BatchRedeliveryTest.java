@@ -1,5 +1,6 @@
 package chatbridge.delivery;
 
+import java.nio.file.Path;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import chatbridge.security.DeliverySeal;
+import chatbridge.testing.Catalogs;
 import chatbridge.testing.BridgeRunner;
 import chatbridge.testing.ChatSystem;
 import chatbridge.testing.ChatSystem.Received;
@@ -53,7 +55,7 @@ class BatchRedeliveryTest {
                     .set("chatbridge.consumer.batch-size", "1000")
                     .set("chatbridge.consumer.batch-max-wait-millis", "3000")
                     .set("chatbridge.delivery.local-retries", "0")
-                    .set("chatbridge.policy.order-completed.max-attempts", "3")
+                    .set("chatbridge.events.dir", Catalogs.copyWithDelivery(Path.of("target/catalogs/BatchRedeliveryTest"), "order.completed", "maxAttempts", "3").toString())
                     .start();
             DeliverySeal seal = new DeliverySeal(List.of(Files.readString(bridge.dataDir().resolve("broker/delivery-seal.key"))
                     .trim().getBytes(StandardCharsets.UTF_8)));

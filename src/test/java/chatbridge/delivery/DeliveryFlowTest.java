@@ -1,5 +1,6 @@
 package chatbridge.delivery;
 
+import java.nio.file.Path;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import chatbridge.testing.Catalogs;
 import chatbridge.testing.BridgeRunner;
 import chatbridge.testing.ChatSystem;
 import chatbridge.testing.ChatSystem.Received;
@@ -71,7 +73,7 @@ class DeliveryFlowTest {
                 .set("chatbridge.delivery.local-retries", "1")
                 .set("chatbridge.delivery.local-retry-delay-millis", "50")
                 .set("chatbridge.delivery.response-timeout-seconds", "1")
-                .set("chatbridge.policy.order-completed.max-attempts", "3")
+                .set("chatbridge.events.dir", Catalogs.copyWithDelivery(Path.of("target/catalogs/DeliveryFlowTest"), "order.completed", "maxAttempts", "3").toString())
                 .set("chatbridge.ingest.max-event-bytes", "8192")
                 .start();
         chat = new ChatSystem(bridge.brokerUrl());

@@ -1,11 +1,13 @@
 package chatbridge.delivery;
 
+import java.nio.file.Path;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.time.Instant;
 
+import chatbridge.testing.Catalogs;
 import chatbridge.testing.BridgeRunner;
 import chatbridge.testing.ChatSystem;
 import chatbridge.testing.ChatSystem.Received;
@@ -27,7 +29,7 @@ class RestartMidRetryTest {
                     .set("chatbridge.partner.webhook-url", partner.url())
                     .set("chatbridge.partner.webhook-secret", "whsec_ZmVhc2liaWxpdHktdGVzdC1zZWNyZXQtMzItYnl0ZXMh")
                     .set("chatbridge.delivery.local-retries", "0")
-                    .set("chatbridge.policy.order-completed.max-attempts", "4")
+                    .set("chatbridge.events.dir", Catalogs.copyWithDelivery(Path.of("target/catalogs/RestartMidRetryTest"), "order.completed", "maxAttempts", "4").toString())
                     .brokerProperties("""
                             addressSettings."webhook.#".redeliveryDelay=2000
                             addressSettings."webhook.#".redeliveryMultiplier=1.0

@@ -60,6 +60,11 @@ final class Journal {
         notifyAll();
     }
 
+    /** The body as received, for trying transforms by hand (PartnerSimulator with PRINT_BODIES=true). */
+    synchronized void webhookBody(String body) {
+        line("partner", "  body: " + body);
+    }
+
     synchronized void webhookRejected(String eventId, int status, String reason) {
         rejectedWebhooks++;
         steps(String.valueOf(eventId)).failed = true;

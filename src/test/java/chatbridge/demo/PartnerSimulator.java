@@ -52,6 +52,14 @@ public final class PartnerSimulator implements AutoCloseable {
      * @param port        0 for any free port
      * @param openApiBase the bridge's Open API, e.g. {@code http://127.0.0.1:8080}
      */
+    /** Print each webhook's body too (PRINT_BODIES=true; the partner's own view, so payloads may be shown). */
+    private boolean printBodies;
+
+    PartnerSimulator printBodies(boolean print) {
+        this.printBodies = print;
+        return this;
+    }
+
     PartnerSimulator(int port, String webhookSecret, String apiKey, URI openApiBase, Journal journal) {
         this.verifier = new WebhookVerifier(webhookSecret, SIGNATURE_TOLERANCE, Clock.systemUTC());
         this.apiKey = apiKey;
@@ -105,6 +113,9 @@ public final class PartnerSimulator implements AutoCloseable {
             exchange.sendResponseHeaders(204, -1);
             if (handled.add(id)) {
                 journal.webhookVerified(id, payload.path("type").asText(), attempt, 204);
+                if (printBodies) {
+                    journal.webhookBody(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+                }
                 replyThread.execute(() -> reply(id, payload));
             } else {
                 journal.webhookRepeated(id, attempt);
@@ -175,8 +186,8 @@ public final class PartnerSimulator implements AutoCloseable {
     /**
      * The partner on its own, for trying the bridge by hand (README, "Drop an event by hand"). Settings come from
      * the same variables the bridge reads, so one set of exports configures both:
-     * PARTNER_WEBHOOK_SECRET and PARTNER_API_KEY (required), PARTNER_PORT (default 18080) and OPENAPI_URL
-     * (default http://127.0.0.1:8080). Runs until stopped with Ctrl-C.
+     * PARTNER_WEBHOOK_SECRET and PARTNER_API_KEY (required), PARTNER_PORT (default 18080), OPENAPI_URL
+     * (default http://127.0.0.1:8080) and PRINT_BODIES (true: print each webhook's body). Runs until stopped with Ctrl-C.
      */
     public static void main(String... args) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -190,7 +201,8 @@ public final class PartnerSimulator implements AutoCloseable {
         int port = Integer.parseInt(System.getenv().getOrDefault("PARTNER_PORT", "18080"));
         URI openApi = URI.create(System.getenv().getOrDefault("OPENAPI_URL", "http://127.0.0.1:8080"));
         Journal journal = new Journal(out);
-        PartnerSimulator partner = new PartnerSimulator(port, secret.trim(), key.trim(), openApi, journal).start();
+        PartnerSimulator partner = new PartnerSimulator(port, secret.trim(), key.trim(), openApi, journal)
+                .printBodies(Boolean.parseBoolean(System.getenv("PRINT_BODIES"))).start();
         Runtime.getRuntime().addShutdownHook(new Thread(partner::close));
         journal.demo("partner simulator listening on " + partner.webhookUrl() + ", replying through " + openApi
                 + " (Ctrl-C stops it)");

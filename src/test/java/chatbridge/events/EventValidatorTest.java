@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
+import chatbridge.bench.HandWrittenEventValidator;
+import chatbridge.testing.Catalogs;
 import chatbridge.testing.ChatSystem;
 import chatbridge.failures.BridgeFailure;
 import org.junit.jupiter.api.Test;
@@ -14,25 +16,29 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class EventValidatorTest {
     private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
-    private final EventValidator validator = new EventValidator(4096);
+    private final EventValidator validator = new EventValidator(4096, Catalogs.builtIn());
+    /** The validator of before the catalog, coded in Java: every input here must get the very same verdict. */
+    private final HandWrittenEventValidator before = new HandWrittenEventValidator(4096);
+    private static final String VISITOR_ONLINE = "visitor.online";
+    private static final String ORDER_COMPLETED = "order.completed";
 
     @Test
     void acceptsBothContractExamplesAndKeepsTheExactText() {
         String visitor = ChatSystem.visitorOnline("evt-1", "v-1", NOW);
-        ChatEvent event = validator.validate(visitor, EventTypes.VISITOR_ONLINE);
+        ChatEvent event = validator.validate(visitor, VISITOR_ONLINE);
         assertEquals("evt-1", event.id());
-        assertEquals("v-1", event.visitorId());
+        assertEquals("v-1", event.orderingKey());
         assertEquals(NOW, event.occurredAt());
         assertEquals(visitor, event.json());
 
         String order = ChatSystem.orderCompleted("evt-2", "v-1", NOW);
-        assertEquals("evt-2", validator.validate(order.getBytes(StandardCharsets.UTF_8), EventTypes.ORDER_COMPLETED).id());
+        assertEquals("evt-2", validator.validate(order.getBytes(StandardCharsets.UTF_8), ORDER_COMPLETED).id());
     }
 
     @Test
     void acceptsOffsetTimestamps() {
         String json = ChatSystem.visitorOnline("evt-1", "v-1", NOW).replace(NOW.toString(), "2026-11-24T18:00:00+08:00");
-        assertEquals(NOW, validator.validate(json, EventTypes.VISITOR_ONLINE).occurredAt());
+        assertEquals(NOW, validator.validate(json, VISITOR_ONLINE).occurredAt());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -57,9 +63,10 @@ class EventValidatorTest {
             "attributes not object    | {\"id\":\"a\",\"type\":\"visitor.online\",\"occurredAt\":\"2026-11-24T10:00:00Z\",\"visitor\":{\"id\":\"v\",\"attributes\":[]}} | wrong-type | visitor.attributes",
     })
     void rejectsVisitorOnlineWithAPreciseReason(String name, String body, String reason, String field) {
-        BridgeFailure e = assertThrows(BridgeFailure.class, () -> validator.validate(body, EventTypes.VISITOR_ONLINE));
+        BridgeFailure e = assertThrows(BridgeFailure.class, () -> validator.validate(body, VISITOR_ONLINE));
         assertEquals(reason, e.reason(), e.getMessage());
         assertEquals(field, e.field());
+        assertSameVerdictAsBefore(e, body, VISITOR_ONLINE);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -75,9 +82,10 @@ class EventValidatorTest {
     })
     void rejectsOrderCompletedWithAPreciseReason(String name, String find, String replace, String reason, String field) {
         String body = ChatSystem.orderCompleted("evt-2", "v-1", NOW).replace(find, replace);
-        BridgeFailure e = assertThrows(BridgeFailure.class, () -> validator.validate(body, EventTypes.ORDER_COMPLETED));
+        BridgeFailure e = assertThrows(BridgeFailure.class, () -> validator.validate(body, ORDER_COMPLETED));
         assertEquals(reason, e.reason(), e.getMessage());
         assertEquals(field, e.field());
+        assertSameVerdictAsBefore(e, body, ORDER_COMPLETED);
     }
 
     @Test
@@ -86,16 +94,16 @@ class EventValidatorTest {
         body[30] = (byte) 0xC3;
         body[31] = (byte) 0x28;
         assertEquals("invalid-encoding", assertThrows(BridgeFailure.class,
-                () -> validator.validate(body, EventTypes.VISITOR_ONLINE)).reason());
+                () -> validator.validate(body, VISITOR_ONLINE)).reason());
     }
 
     @Test
     void rejectsBodiesOverTheLimitAsTextOrBytes() {
         String big = ChatSystem.visitorOnline("evt-1", "v-1", NOW).replace("Mei Chen", "x".repeat(5000));
         assertEquals("body-too-large", assertThrows(BridgeFailure.class,
-                () -> validator.validate(big, EventTypes.VISITOR_ONLINE)).reason());
+                () -> validator.validate(big, VISITOR_ONLINE)).reason());
         assertEquals("body-too-large", assertThrows(BridgeFailure.class,
-                () -> validator.validate(big.getBytes(StandardCharsets.UTF_8), EventTypes.VISITOR_ONLINE)).reason());
+                () -> validator.validate(big.getBytes(StandardCharsets.UTF_8), VISITOR_ONLINE)).reason());
     }
 
     @Test
@@ -103,14 +111,20 @@ class EventValidatorTest {
         // 1,500 three-byte characters: under 4096 chars, over 4096 bytes.
         String big = ChatSystem.visitorOnline("evt-1", "v-1", NOW).replace("Mei Chen", "陈".repeat(1500));
         assertEquals("body-too-large", assertThrows(BridgeFailure.class,
-                () -> validator.validate(big, EventTypes.VISITOR_ONLINE)).reason());
+                () -> validator.validate(big, VISITOR_ONLINE)).reason());
     }
 
     @Test
     void rejectsUnsupportedBodies() {
         assertEquals("unsupported-body", assertThrows(BridgeFailure.class,
-                () -> validator.validate(java.util.Map.of("id", "a"), EventTypes.VISITOR_ONLINE)).reason());
+                () -> validator.validate(java.util.Map.of("id", "a"), VISITOR_ONLINE)).reason());
         assertEquals("invalid-json", assertThrows(BridgeFailure.class,
-                () -> validator.validate(null, EventTypes.VISITOR_ONLINE)).reason());
+                () -> validator.validate(null, VISITOR_ONLINE)).reason());
+    }
+
+    private void assertSameVerdictAsBefore(BridgeFailure now, Object body, String type) {
+        BridgeFailure then = assertThrows(BridgeFailure.class, () -> before.validate(body, type));
+        assertEquals(then.reason(), now.reason(), "reason, as before: " + then.getMessage());
+        assertEquals(then.field(), now.field(), "field, as before");
     }
 }

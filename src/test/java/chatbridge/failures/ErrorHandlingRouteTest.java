@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.main.junit5.AdviceRouteMapping;
 import org.apache.camel.test.main.junit5.CamelMainTest;
+import chatbridge.testing.Catalogs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -48,7 +50,7 @@ import org.junit.jupiter.api.TestInstance;
                 "chatbridge.chat-api.url=",
                 "chatbridge.delivery.local-retries=1",
                 "chatbridge.delivery.local-retry-delay-millis=0",
-                "chatbridge.policy.order-completed.max-attempts=3",
+                "chatbridge.events.dir=" + ErrorHandlingRouteTest.CATALOG,
                 // The queue-consuming flows only; the Open API has its own tests.
                 "camel.main.routesIncludePattern=file:routes/error-handling.yaml,file:routes/ingest.yaml,file:routes/webhook-delivery.yaml",
                 "camel.server.enabled=false",
@@ -62,6 +64,13 @@ import org.junit.jupiter.api.TestInstance;
 // One Camel context for all the tests; the mocks are reset before each.
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ErrorHandlingRouteTest {
+    /** The shipped catalog with order.completed limited to 3 attempts; made when the class loads, before Camel starts. */
+    static final String CATALOG = "target/catalogs/ErrorHandlingRouteTest";
+
+    static {
+        Catalogs.copyWithDelivery(Path.of(CATALOG), "order.completed", "maxAttempts", "3");
+    }
+
     /** What the partner does with the next POSTs: answers with headers, or fails like the network would. */
     static final AtomicReference<Processor> PARTNER = new AtomicReference<>();
     static final AtomicInteger POSTS = new AtomicInteger();

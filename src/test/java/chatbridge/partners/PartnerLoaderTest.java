@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import chatbridge.security.Secrets;
+import chatbridge.testing.Catalogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +21,8 @@ class PartnerLoaderTest {
     @TempDir
     Path dir;
 
-    final PartnerLoader loader = new PartnerLoader(new Secrets(Map.of("ACME_SECRET", SECRET, "ACME_KEY", "key-123")::get));
+    final PartnerLoader loader = new PartnerLoader(new Secrets(Map.of("ACME_SECRET", SECRET, "ACME_KEY", "key-123")::get),
+            Catalogs.builtIn(), Duration.ofSeconds(1));
 
     @Test
     void readsPartnersWithSecretsFromTheEnvironmentAndFiles() throws Exception {

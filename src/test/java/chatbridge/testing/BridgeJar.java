@@ -29,14 +29,31 @@ public final class BridgeJar implements AutoCloseable {
     private final Map<String, String> env;
     private final List<String> jvmOptions;
     private final int managementPort;
+    private final List<String> launch;
     private Process process;
 
     public BridgeJar(Path jar, Path log, Map<String, String> env, List<String> jvmOptions, int managementPort) {
+        this(jar, log, env, jvmOptions, managementPort, List.of());
+    }
+
+    /**
+     * @param extraClasspath put after the jar (classes of the bench, say); the bridge then starts from its main class
+     *                       instead of with -jar
+     */
+    public BridgeJar(Path jar, Path log, Map<String, String> env, List<String> jvmOptions, int managementPort,
+                     List<Path> extraClasspath) {
         this.jar = jar;
         this.log = log;
         this.env = env;
         this.jvmOptions = jvmOptions;
         this.managementPort = managementPort;
+        if (extraClasspath.isEmpty()) {
+            this.launch = List.of("-jar", jar.toString());
+        } else {
+            StringBuilder classpath = new StringBuilder(jar.toString());
+            extraClasspath.forEach(p -> classpath.append(File.pathSeparator).append(p));
+            this.launch = List.of("-cp", classpath.toString(), "chatbridge.ChatBridgeApplication");
+        }
     }
 
     /** @param routesStarted false starts the bridge (and its embedded broker) with no route consuming */
@@ -47,8 +64,7 @@ public final class BridgeJar implements AutoCloseable {
         if (!routesStarted) {
             command.add("-Dcamel.main.autoStartup=false");
         }
-        command.add("-jar");
-        command.add(jar.toString());
+        command.addAll(launch);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);

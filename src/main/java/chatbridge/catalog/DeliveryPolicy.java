@@ -1,4 +1,4 @@
-package chatbridge.delivery;
+package chatbridge.catalog;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,0 +1,55 @@
+package chatbridge.openapi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+
+/** Reading the hand-written part of an API description from the jar, and writing the finished one as JSON and YAML. */
+final class ApiDocuments {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ApiDocuments() {
+    }
+
+    static ObjectNode resource(String path) {
+        try (InputStream in = ApiDocuments.class.getResourceAsStream(path)) {
+            Object yaml = new Load(LoadSettings.builder().build()).loadFromString(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return JSON.valueToTree(yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + " is part of the jar", e);
+        }
+    }
+
+    static String json(JsonNode document) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of JSON nodes always serializes", e);
+        }
+    }
+
+    static String yaml(JsonNode document) {
+        DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setIndent(2)
+                .setWidth(120).build();
+        return new Dump(settings).dumpToString(JSON.convertValue(document, Object.class));
+    }
+
+    /** A catalog schema as a schema object inside another document: its own dialect and id stay behind. */
+    static ObjectNode embedded(JsonNode schema) {
+        ObjectNode copy = schema.deepCopy();
+        copy.remove("$schema");
+        copy.remove("$id");
+        return copy;
+    }
+}
