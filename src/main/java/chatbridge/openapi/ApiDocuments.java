@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
+import java.util.Set;
+
+import chatbridge.catalog.CatalogLoader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,11 +48,40 @@ final class ApiDocuments {
         return new Dump(settings).dumpToString(JSON.convertValue(document, Object.class));
     }
 
-    /** A catalog schema as a schema object inside another document: its own dialect and id stay behind. */
+    /** Keywords whose value is a map of names to subschemas. */
+    private static final Set<String> SCHEMA_MAPS = Set.of("properties", "patternProperties", "$defs", "dependentSchemas");
+    /** Keywords whose value is a subschema, or an array of them. */
+    private static final Set<String> SUBSCHEMAS = Set.of("items", "additionalProperties", "not", "if", "then", "else",
+            "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "allOf", "anyOf", "oneOf", "prefixItems");
+
+    /**
+     * A catalog schema as a schema object inside another document: its own dialect and id stay behind, and so do the
+     * bridge's detail messages ({@code message}), which no other schema reader knows. The x-chatbridge-reason
+     * extension stays (x- keys are allowed everywhere).
+     */
     static ObjectNode embedded(JsonNode schema) {
         ObjectNode copy = schema.deepCopy();
         copy.remove("$schema");
         copy.remove("$id");
+        withoutMessages(copy);
         return copy;
+    }
+
+    private static void withoutMessages(JsonNode schema) {
+        if (!(schema instanceof ObjectNode object)) {
+            return;
+        }
+        object.remove(CatalogLoader.MESSAGE_KEYWORD);
+        object.properties().forEach(keyword -> {
+            if (SCHEMA_MAPS.contains(keyword.getKey())) {
+                keyword.getValue().forEach(ApiDocuments::withoutMessages);
+            } else if (SUBSCHEMAS.contains(keyword.getKey())) {
+                if (keyword.getValue().isArray()) {
+                    keyword.getValue().forEach(ApiDocuments::withoutMessages);
+                } else {
+                    withoutMessages(keyword.getValue());
+                }
+            }
+        });
     }
 }
