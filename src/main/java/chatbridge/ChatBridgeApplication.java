@@ -8,7 +8,9 @@ public final class ChatBridgeApplication {
     }
 
     public static void main(String... args) throws Exception {
-        Main main = new Main(ChatBridgeApplication.class);
+        // No main class: Main(Class) would scan its package for configuration classes and route builders, whatever
+        // camel.main.basePackageScanEnabled says; application.properties names them instead.
+        Main main = new Main();
         main.run(args);
     }
 }

@@ -58,13 +58,30 @@ final class ApiDocuments {
      * A catalog schema as a schema object inside another document: its own dialect and id stay behind, and so do the
      * bridge's detail messages ({@code message}), which no other schema reader knows. The x-chatbridge-reason
      * extension stays (x- keys are allowed everywhere).
+     *
+     * @param at the JSON pointer, as a URI fragment, where the schema is placed in the document
      */
-    static ObjectNode embedded(JsonNode schema) {
+    static ObjectNode embedded(JsonNode schema, String at) {
         ObjectNode copy = schema.deepCopy();
         copy.remove("$schema");
         copy.remove("$id");
         withoutMessages(copy);
+        rebaseRefs(copy, at);
         return copy;
+    }
+
+    /**
+     * A $ref inside the schema ("#/$defs/visitor") points into the schema; inside another document such refs resolve
+     * from that document's root, so they are rewritten to start where the schema now is.
+     */
+    private static void rebaseRefs(JsonNode node, String at) {
+        if (node instanceof ObjectNode object) {
+            JsonNode ref = object.get("$ref");
+            if (ref != null && ref.isTextual() && ref.textValue().startsWith("#")) {
+                object.put("$ref", at + ref.textValue().substring(1));
+            }
+        }
+        node.forEach(child -> rebaseRefs(child, at));
     }
 
     private static void withoutMessages(JsonNode schema) {

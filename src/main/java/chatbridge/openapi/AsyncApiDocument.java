@@ -37,7 +37,7 @@ public class AsyncApiDocument {
             message.putObject("correlationId").put("location", "$message.payload#" + type.id());
             ObjectNode payload = message.putObject("payload");
             payload.put("schemaFormat", JSON_SCHEMA);
-            payload.set("schema", ApiDocuments.embedded(type.schemaJson()));
+            payload.set("schema", ApiDocuments.embedded(type.schemaJson(), "#/components/messages/" + messageName + "/payload/schema"));
 
             ObjectNode channel = channels.putObject(type.sourceQueue());
             channel.put("address", type.sourceQueue());

@@ -19,7 +19,7 @@ public class OpenApiDocument {
         ObjectNode schemas = document.withObjectProperty("components").withObjectProperty("schemas");
         ObjectNode webhooks = document.putObject("webhooks");
         for (EventType type : catalog.all()) {
-            schemas.set(type.name(), ApiDocuments.embedded(type.schemaJson()));
+            schemas.set(type.name(), ApiDocuments.embedded(type.schemaJson(), "#/components/schemas/" + type.name()));
             webhooks.set(type.name(), webhook(type));
         }
         json = ApiDocuments.json(document);

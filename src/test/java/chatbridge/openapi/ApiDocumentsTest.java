@@ -41,8 +41,9 @@ class ApiDocumentsTest {
                 {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
                  "required": ["id", "ratedAt", "visitor", "score"],
                  "properties": {"id": {"type": "string"}, "ratedAt": {"type": "string", "format": "date-time"},
-                   "visitor": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
-                   "score": {"type": "integer", "minimum": 1, "maximum": 5, "message": {"maximum": "at most 5 stars"}}}}
+                   "visitor": {"$ref": "#/$defs/visitor"},
+                   "score": {"type": "integer", "minimum": 1, "maximum": 5, "message": {"maximum": "at most 5 stars"}}},
+                 "$defs": {"visitor": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}}}
                 """);
         bridge = new BridgeRunner().set("chatbridge.events.dir", catalog.toString()).start();
         api = new OpenApiClient(bridge.httpPort());
@@ -100,5 +101,10 @@ class ApiDocumentsTest {
         assertEquals(5, score.get("maximum").asInt());
         assertTrue(score.get("message") == null, score.toString());
         assertEquals("receive", asyncapi.at("/operations/receivePartnerMessages/action").asText());
+        // A schema's own $defs stay reachable where the schema now sits.
+        assertEquals("#/components/schemas/ticket.rated/$defs/visitor",
+                openapi.at("/components/schemas/ticket.rated/properties/visitor/$ref").asText());
+        assertEquals("#/components/messages/ticket.rated/payload/schema/$defs/visitor",
+                asyncapi.at("/components/messages/ticket.rated/payload/schema/properties/visitor/$ref").asText());
     }
 }

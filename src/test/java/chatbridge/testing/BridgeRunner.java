@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import chatbridge.ChatBridgeApplication;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -73,7 +72,7 @@ public final class BridgeRunner implements AutoCloseable {
     }
 
     public BridgeRunner start() {
-        main = new Main(ChatBridgeApplication.class);
+        main = new Main(); // as ChatBridgeApplication: nothing found by a package scan
         properties.forEach(main::addOverrideProperty);
         try {
             main.start();
