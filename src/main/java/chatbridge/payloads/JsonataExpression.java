@@ -1,42 +1,70 @@
 package chatbridge.payloads;
 
-import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
+import com.dashjoin.jsonata.Functions;
 import com.dashjoin.jsonata.JException;
 import com.dashjoin.jsonata.Jsonata;
-import com.dashjoin.jsonata.Functions;
+import com.dashjoin.jsonata.Parser.Symbol;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * JSONata (dashjoin jsonata-java). A compiled expression may be evaluated from several threads: the library keeps
- * a per-thread evaluator itself (Jsonata.getPerThreadInstance). Each evaluation gets a fresh frame with its own
- * Timebox, which ends it past the time limit or the recursion depth.
+ * JSONata by dashjoin jsonata-java 0.9.9. One compiled {@link Jsonata} serves every thread; the library evaluates
+ * through a per-thread scratch instance (Jsonata.getPerThreadInstance) and never changes the parsed tree, but three
+ * things of its own are not safe for that, and are worked around here:
+ * <ul>
+ * <li>evaluate(input) without a frame binds the input as {@code $$} in the expression's shared environment, so
+ * concurrent evaluations read each other's input: each evaluation passes a frame, which the library copies into a
+ * new one;</li>
+ * <li>the scratch instance of the thread that compiled an expression is that expression itself (see the
+ * constructor);</li>
+ * <li>$now() and $millis() read the scratch instance's clock, which on other threads is never updated: the frame
+ * carries its own pair.</li>
+ * </ul>
+ * The frame also carries the runtime-bounds callbacks that keep the time and depth limits. (The library's own
+ * Timebox counts time from its construction, not from each evaluation, and reads the clock twice per step.)
  */
 final class JsonataExpression implements PayloadExpression {
-    /** Deep enough for any sensible payload shaping; a runaway recursion is stopped here, long before the stack. */
+    /**
+     * Nested evaluation steps allowed, about 3 per level of a recursive function. A 1 MB thread stack (the JVM's
+     * default) overflows at about 400 when the recursion goes through $map and at about 1,100 otherwise; payload
+     * shaping needs a few dozen.
+     */
     static final int MAX_DEPTH = 200;
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final Jsonata expression;
+    /** Each thread's budget, and the frame that reports to it: built once per thread, reused per evaluation. */
+    private static final ThreadLocal<Run> RUNS = ThreadLocal.withInitial(Run::new);
+
+    static {
+        // The library builds the helper for chaining functions (f ~> g) lazily in a plain static field; building it
+        // here, during class initialisation, publishes it safely to every thread that evaluates through this class.
+        Jsonata.jsonata("($f := function($x){ $x }; ($f ~> $f)(1))").evaluate(null);
+    }
+
+    private final Jsonata compiled;
     private final String origin;
-    private final long timeLimitMillis;
+    private final long timeLimitNanos;
 
-    JsonataExpression(String source, String origin, Duration timeLimit) {
+    JsonataExpression(String source, String origin, long timeLimitNanos) {
         this.origin = origin;
-        this.timeLimitMillis = timeLimit.toMillis();
+        this.timeLimitNanos = timeLimitNanos;
         try {
-            this.expression = Jsonata.jsonata(source);
+            this.compiled = Jsonata.jsonata(source);
         } catch (JException e) {
-            throw new IllegalArgumentException(origin + ": not a valid JSONata expression: " + e.getMessage());
+            throw new IllegalArgumentException(origin + ": not a valid JSONata expression: " + describe(e));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(origin + ": not a valid JSONata expression: " + Details.of(e));
         }
+        if (compiled.getErrors() != null && !compiled.getErrors().isEmpty()) {
+            throw new IllegalArgumentException(origin + ": not a valid JSONata expression: "
+                    + Details.of(compiled.getErrors().get(0)));
+        }
+        // The input is converted from a Jackson tree, so it holds JSON types only: skip re-checking it every time.
+        compiled.setValidateInput(false);
+        // Compiling also made this instance the thread's scratch evaluator (Jsonata.current), into whose environment
+        // field every evaluation step on this thread writes its frame; evaluate() starts from that same field, so
+        // its next evaluations would see the last one's variables. A throwaway expression takes over the role.
+        Jsonata.jsonata("$");
     }
 
     @Override
@@ -52,87 +80,86 @@ final class JsonataExpression implements PayloadExpression {
     @Override
     public JsonNode apply(JsonNode input) {
         Object result = evaluate(input, "transform");
+        // jsonata-java turns a JSON null result into Java null too, so a top-level null reads as no value.
         if (result == null) {
             throw new PayloadExpressionException("jsonata transform produced no value");
         }
-        return toJson(result);
+        try {
+            return JsonataValues.toJson(result);
+        } catch (JsonataValues.NotJson e) {
+            throw new PayloadExpressionException("jsonata transform produced " + e.getMessage() + ", not JSON");
+        }
     }
 
     @Override
     public boolean test(JsonNode input) {
+        // $boolean() of no value is no value; as a condition that is false.
         return Boolean.TRUE.equals(Functions.toBoolean(evaluate(input, "filter")));
     }
 
     private Object evaluate(JsonNode input, String role) {
-        Jsonata.Frame bounds = expression.createFrame();
-        bounds.setRuntimeBounds(timeLimitMillis, MAX_DEPTH);
+        Run run = RUNS.get();
+        run.budget.start(timeLimitNanos, MAX_DEPTH);
         try {
-            return expression.evaluate(JSON.convertValue(input, Object.class), bounds);
-        } catch (StackOverflowError | RuntimeException e) {
-            throw new PayloadExpressionException("jsonata " + role + " failed: " + describe(e));
-        }
-    }
-
-    private String describe(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (message.contains("Expression evaluation timeout")) {
-            return "did not finish within " + timeLimitMillis + " ms";
-        }
-        // The library's own errors read well alone; anything else is named by its type.
-        return e instanceof JException || e.getClass().getName().startsWith("com.dashjoin") ? message
-                : e.getClass().getSimpleName() + ": " + message;
-    }
-
-    /** The library's result as JSON: numbers that are whole stay whole (JSONata computes in doubles). */
-    private static JsonNode toJson(Object value) {
-        if (value == null || value == Jsonata.NULL_VALUE) {
-            return NODES.nullNode();
-        }
-        if (value instanceof String s) {
-            return NODES.textNode(s);
-        }
-        if (value instanceof Boolean b) {
-            return NODES.booleanNode(b);
-        }
-        if (value instanceof Number n) {
-            return number(n);
-        }
-        if (value instanceof Map<?, ?> map) {
-            ObjectNode object = NODES.objectNode();
-            map.forEach((k, v) -> {
-                if (v != null) { // undefined members are left out, as JSONata's own JSON output does
-                    object.set(String.valueOf(k), toJson(v));
-                }
-            });
-            return object;
-        }
-        if (value instanceof List<?> list) {
-            ArrayNode array = NODES.arrayNode();
-            list.forEach(v -> array.add(toJson(v)));
-            return array;
-        }
-        throw new PayloadExpressionException("jsonata transform produced a " + value.getClass().getSimpleName()
-                + " (a function?), not JSON");
-    }
-
-    private static JsonNode whole(long value) {
-        return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
-    }
-
-    private static JsonNode number(Number n) {
-        if (n instanceof Double || n instanceof Float) {
-            double d = n.doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new PayloadExpressionException("jsonata transform produced " + d + ", not JSON");
+            Object result = compiled.evaluate(JsonataValues.toJava(input), run.frame);
+            if (run.budget.exceeded() != null) {
+                throw Budget.Exceeded.SIGNAL; // a step swallowed the signal; its result is not to be trusted
             }
-            if (d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) {
-                return whole((long) d);
-            }
-            return NODES.numberNode(d);
+            return result;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw failure(role, e, run.budget.exceeded());
+        } finally {
+            run.budget.finish();
         }
-        if (n instanceof BigDecimal b) {
-            return NODES.numberNode(b);
+    }
+
+    private PayloadExpressionException failure(String role, Throwable e, Budget.Limit exceeded) {
+        // Whatever surfaced (JSONata's "and" turns foreign exceptions into its own "Unexpected"), the budget knows.
+        if (exceeded == Budget.Limit.TIME) {
+            return new PayloadExpressionException("jsonata " + role + " did not finish within "
+                    + timeLimitNanos / 1_000_000 + " ms");
         }
-        return whole(n.longValue());
+        if (exceeded == Budget.Limit.DEPTH || Details.stackOverflow(e)) {
+            return new PayloadExpressionException("jsonata " + role + " went deeper than " + MAX_DEPTH
+                    + " nested steps (a runaway recursion?)");
+        }
+        return new PayloadExpressionException("jsonata " + role + " failed: "
+                + (e instanceof JException ? describe((JException) e) : Details.of(e)));
+    }
+
+    /** The library's message with where in the expression it applies; $error()'s own message as written. */
+    private static String describe(JException e) {
+        String message = Details.clip(String.valueOf(e.getMessage()));
+        boolean userError = "D3137".equals(e.getError());
+        return userError || e.getLocation() <= 0 ? message : message + " (at character " + e.getLocation() + ")";
+    }
+
+    /** One thread's budget and the frame through which the library reports every step to it. */
+    private static final class Run implements Jsonata.EntryCallback, Jsonata.ExitCallback {
+        final Budget budget = new Budget();
+        final Jsonata.Frame frame = new Jsonata.Frame(null);
+
+        Run() {
+            // evaluate(input, frame) copies these bindings into a new frame for each evaluation; it never writes here.
+            frame.setEvaluateEntryCallback(this);
+            frame.setEvaluateExitCallback(this);
+            frame.bind("now", new Jsonata.JFunction((input, args) -> Functions.dateTimeFromMillis(
+                    budget.startMillis(), (String) arg(args, 0), (String) arg(args, 1)), "<s?s?:s>"));
+            frame.bind("millis", new Jsonata.JFunction((input, args) -> budget.startMillis(), "<:n>"));
+        }
+
+        private static Object arg(List<?> args, int index) {
+            return args != null && args.size() > index ? args.get(index) : null;
+        }
+
+        @Override
+        public void callback(Symbol expr, Object input, Jsonata.Frame environment) {
+            budget.enter();
+        }
+
+        @Override
+        public void callback(Symbol expr, Object input, Jsonata.Frame environment, Object result) {
+            budget.leave();
+        }
     }
 }

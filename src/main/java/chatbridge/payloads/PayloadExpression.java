@@ -3,28 +3,35 @@ package chatbridge.payloads;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A partner's filter or transform, compiled once at startup and evaluated on every event from several consumer
- * threads at once. Made by {@link PayloadExpressions}.
+ * A partner's filter or transform, written in JSONata or jq, compiled once at startup and then evaluated on every
+ * event, by several consumer threads at once: implementations are thread-safe. Every evaluation is bounded by the
+ * time limit it was compiled with. Made by {@link PayloadExpressions}.
  */
 public interface PayloadExpression {
-    /** "jsonata" or "jq". */
+
+    /** {@code "jsonata"} or {@code "jq"}. */
     String language();
 
-    /** Where it was written (partners file and partner, or its own file): for messages. */
+    /**
+     * Where the expression was written, e.g. {@code config/partners.yaml, partner 'acme', transform} or the path of
+     * its own file: the start of every message about it.
+     */
     String origin();
 
     /**
-     * The one JSON value the expression yields for this input.
+     * The one JSON value the expression makes of this input: the webhook body of a transform.
      *
-     * @throws PayloadExpressionException when it fails, yields no value, several, or something that is not JSON
+     * @throws PayloadExpressionException when the evaluation fails, runs out of time, yields no value or several,
+     *                                    or yields something JSON cannot represent (a function)
      */
     JsonNode apply(JsonNode input);
 
     /**
-     * The expression's result as a condition, by the language's own rules (jq: false and null are false; JSONata:
-     * as $boolean, with no value false).
+     * The expression's result as a condition, by its language's own rules. jq: the first output, where only
+     * {@code false} and {@code null} are false, and no output is false. JSONata: the result cast as by
+     * {@code $boolean()}, so no value, {@code ""}, {@code 0}, {@code []} and {@code {}} are false.
      *
-     * @throws PayloadExpressionException when it fails
+     * @throws PayloadExpressionException when the evaluation fails or runs out of time
      */
     boolean test(JsonNode input);
 }

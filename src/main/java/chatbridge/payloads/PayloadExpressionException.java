@@ -1,11 +1,15 @@
 package chatbridge.payloads;
 
-/** A filter or transform that failed on one event: its detail goes into the dead letter's chatbridgeDetail. */
+/**
+ * A filter or transform that failed on one event: an error in the expression, no value or several where one was
+ * needed, a result that is not JSON, or the time limit. The message is one short line meant for a dead letter or a
+ * log ({@code jsonata transform failed: ...}, {@code jq transform produced 2 results; ...}); it quotes at most a
+ * little of the payload. No stack trace is recorded: these are expected outcomes of partners' code, not bugs here.
+ */
 public class PayloadExpressionException extends RuntimeException {
-    private static final int MAX_DETAIL = 300;
+    private static final long serialVersionUID = 1L;
 
-    public PayloadExpressionException(String detail) {
-        // No stack trace: an expected outcome, reported as data.
-        super(detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL) + "…", null, false, false);
+    PayloadExpressionException(String message) {
+        super(message, null, false, false);
     }
 }

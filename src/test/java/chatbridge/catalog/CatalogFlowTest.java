@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 
 import chatbridge.testing.BridgeRunner;
+import chatbridge.testing.Catalogs;
 import chatbridge.testing.ChatSystem;
 import chatbridge.testing.ChatSystem.Received;
 import chatbridge.testing.StandardWebhooks;
@@ -69,12 +70,7 @@ class CatalogFlowTest {
 
     @BeforeAll
     static void start() throws IOException {
-        Path catalog = Files.createTempDirectory("catalog");
-        try (var files = Files.list(Path.of("config/events"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, catalog.resolve(file.getFileName()));
-            }
-        }
+        Path catalog = Catalogs.copy();
         Files.writeString(catalog.resolve("ticket.rated.yaml"), TICKET_RATED);
         Files.writeString(catalog.resolve("ticket.rated.schema.json"), TICKET_RATED_SCHEMA);
         Files.writeString(catalog.resolve("visitor.offline.yaml"), VISITOR_OFFLINE);

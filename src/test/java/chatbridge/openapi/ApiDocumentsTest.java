@@ -9,6 +9,7 @@ import java.nio.file.Path;
 
 import chatbridge.testing.ApiDocumentLinter;
 import chatbridge.testing.BridgeRunner;
+import chatbridge.testing.Catalogs;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,12 +26,7 @@ class ApiDocumentsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path catalog = Files.createTempDirectory("catalog");
-        try (var files = Files.list(Path.of("config/events"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, catalog.resolve(file.getFileName()));
-            }
-        }
+        Path catalog = Catalogs.copy();
         Files.writeString(catalog.resolve("ticket.rated.yaml"), """
                 type: ticket.rated
                 description: A visitor rated the support ticket their chat became.

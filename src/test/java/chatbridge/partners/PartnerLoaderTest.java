@@ -90,4 +90,35 @@ class PartnerLoaderTest {
             assertFalse(e.getMessage().contains(SECRET.substring(6)), "secret in message: " + e.getMessage());
         }
     }
+
+    @Test
+    void theExampleFileLoadsWithItsPatternAndFilter() {
+        PartnerLoader example = new PartnerLoader(new Secrets(Map.of("ACME_WEBHOOK_SECRET", SECRET, "ACME_API_KEY", "k")::get),
+                Catalogs.builtIn(), Duration.ofSeconds(1));
+        Partner acme = example.load(Path.of("config/partners.example.yaml"), null).get(0);
+        assertTrue(acme.subscribesTo("visitor.online") && acme.subscribesTo("order.completed"));
+        assertTrue(acme.subscriptionFor("order.completed").orElseThrow().filter() != null);
+        assertTrue(acme.subscriptionFor("visitor.online").orElseThrow().filter() == null);
+        assertTrue(acme.envelope());
+    }
+
+    @Test
+    void subscriptionsAreCheckedAgainstTheCatalog() throws Exception {
+        Path file = dir.resolve("partners.yaml");
+        String partner = """
+                partners:
+                  - id: acme
+                    webhookUrl: https://shop.example.com/hooks
+                    secrets: [%s]
+                    events: %s
+                """;
+        Files.writeString(file, partner.formatted(SECRET, "[ticket.*]"));
+        assertTrue(loader.load(file, null).get(0).events().isEmpty(), "a pattern may match nothing yet");
+        Files.writeString(file, partner.formatted(SECRET, "[{type: order.*, transform: {jq: '.a | | .b'}}]"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> loader.load(file, null));
+        assertTrue(bad.getMessage().contains("partner 'acme', events 'order.*', transform: not a valid jq expression"), bad.getMessage());
+        Files.writeString(file, partner.formatted(SECRET, "[{type: order.*, filtr: {jq: '.'}}]"));
+        bad = assertThrows(IllegalArgumentException.class, () -> loader.load(file, null));
+        assertTrue(bad.getMessage().contains("unknown key 'filtr'"), bad.getMessage());
+    }
 }

@@ -30,7 +30,7 @@ class JavaDslRouteTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path catalog = Catalogs.copyWithDelivery(Files.createTempDirectory("catalog"), "visitor.online", "maxAttempts", "6");
+        Path catalog = Catalogs.copy();
         Files.writeString(catalog.resolve("visitor.online.yaml"), "via: direct:tag-vip-visitors\n",
                 java.nio.file.StandardOpenOption.APPEND);
         partner = new WebhookReceiver();

@@ -27,18 +27,33 @@ public final class Catalogs {
         return new CatalogLoader(Catalogs::defaults).load(directory);
     }
 
+    /** A copy of config/events in a new temporary directory, for a test to add types to. */
+    public static Path copy() {
+        try {
+            Path directory = Files.createTempDirectory("catalog");
+            copyInto(directory);
+            return directory;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copyInto(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        try (var files = Files.list(Path.of("config/events"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, directory.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
     /**
      * A copy of config/events in {@code directory} with one delivery setting of one type changed, e.g.
      * (dir, "order.completed", "maxAttempts", "3"): for tests that need a short retry budget.
      */
     public static Path copyWithDelivery(Path directory, String type, String key, String value) {
         try {
-            Files.createDirectories(directory);
-            try (var files = Files.list(Path.of("config/events"))) {
-                for (Path file : files.toList()) {
-                    Files.copy(file, directory.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+            copyInto(directory);
             Path entry = directory.resolve(type + ".yaml");
             String yaml = Files.readString(entry);
             String changed = yaml.replaceAll("(?m)^  " + key + ": .*$", "  " + key + ": \"" + value + "\"");
