@@ -80,6 +80,15 @@ class ApiDocumentsTest {
     }
 
     @Test
+    void theDocumentsAreReadOnly() {
+        for (String path : new String[]{"/openapi/v1/asyncapi.json", "/openapi/v1/asyncapi.yaml"}) {
+            OpenApiClient.Answer answer = api.request("POST", path, null);
+            assertEquals(405, answer.status(), path);
+            assertTrue(answer.contentType().startsWith("application/problem+json"), path);
+        }
+    }
+
+    @Test
     void everyCatalogTypeIsAWebhookAndAChannel() {
         JsonNode openapi = api.request("GET", "/openapi/v1/openapi.json", null).json();
         JsonNode asyncapi = api.request("GET", "/openapi/v1/asyncapi.json", null).json();
