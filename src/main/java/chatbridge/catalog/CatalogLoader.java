@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -206,7 +207,7 @@ public class CatalogLoader {
     private static void checkKeys(Map<String, Object> map, Set<String> known, Path file, String prefix) {
         for (String key : map.keySet()) {
             if (!known.contains(String.valueOf(key))) {
-                throw invalid(file, prefix + key, "unknown key; known keys here are " + new java.util.TreeSet<>(known));
+                throw invalid(file, prefix + key, "unknown key; known keys here are " + new TreeSet<>(known));
             }
         }
     }

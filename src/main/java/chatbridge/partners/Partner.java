@@ -14,9 +14,9 @@ import java.util.Set;
  *                          travels in CamelHttpUri, so a query the partner wrote is never parsed as endpoint options.
  * @param deliveryQueue     the partner's own queue of pending deliveries (webhook.&lt;id&gt;)
  * @param signingKeys       decoded Standard Webhooks secrets; all of them sign each webhook (rotation)
- * @param subscriptions     the events: list as written, in order: the first entry whose types match an event's
- *                          type decides its filter and transform
- * @param events            the catalog's types those subscriptions take
+ * @param subscriptions     the events: list as written, in order
+ * @param byType            each catalog type those subscriptions take, with the subscription that decides its filter
+ *                          and transform (the first whose types match): resolved once, at load
  * @param headers           extra HTTP headers sent with each webhook
  * @param apiKeys           Open API bearer keys that identify this partner
  * @param requireSignature  whether Open API requests must also carry a Standard Webhooks signature
@@ -24,16 +24,21 @@ import java.util.Set;
  *                          default) or the event (or the transform's result) alone
  */
 public record Partner(String id, String webhookUrl, String webhookEndpoint, String deliveryQueue, List<byte[]> signingKeys,
-                      List<Subscription> subscriptions, Set<String> events, Map<String, String> headers,
+                      List<Subscription> subscriptions, Map<String, Subscription> byType, Map<String, String> headers,
                       List<String> apiKeys, boolean requireSignature, boolean envelope) {
 
+    /** The catalog's types this partner takes. */
+    public Set<String> events() {
+        return byType.keySet();
+    }
+
     public boolean subscribesTo(String eventType) {
-        return events.contains(eventType);
+        return byType.containsKey(eventType);
     }
 
     /** The subscription that decides how events of this type are filtered and shaped for this partner. */
     public Optional<Subscription> subscriptionFor(String eventType) {
-        return subscriptions.stream().filter(s -> s.types().matches(eventType)).findFirst();
+        return Optional.ofNullable(byType.get(eventType));
     }
 
     /** Scheme and authority of an http(s) URL, without user info: the endpoint of {@link #webhookEndpoint()}. */

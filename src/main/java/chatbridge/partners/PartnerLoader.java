@@ -9,11 +9,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import chatbridge.catalog.EventCatalog;
@@ -100,7 +101,7 @@ public class PartnerLoader {
         String where = source + ", partner '" + id + "'";
         for (Object key : entry.keySet()) {
             if (!KEYS.contains(String.valueOf(key))) {
-                throw new IllegalArgumentException(where + ": unknown key '" + key + "'; known: " + new java.util.TreeSet<>(KEYS));
+                throw new IllegalArgumentException(where + ": unknown key '" + key + "'; known: " + new TreeSet<>(KEYS));
             }
         }
         if (!PARTNER_ID.matcher(id).matches()) {
@@ -115,14 +116,15 @@ public class PartnerLoader {
             throw new IllegalArgumentException(where + ": at least one signing secret (whsec_...) is required");
         }
         List<Subscription> subscriptions = subscriptions(entry.get("events"), where, baseDir);
-        Set<String> events = new LinkedHashSet<>();
+        Map<String, Subscription> byType = new LinkedHashMap<>();
         for (Subscription subscription : subscriptions) {
             List<String> types = catalog.matching(subscription.types());
             if (types.isEmpty() && !subscription.types().isWildcard()) {
                 throw new IllegalArgumentException(where + ": unknown event type '" + subscription.types()
                         + "'; the catalog has " + catalog.names());
             }
-            events.addAll(types);
+            // The first subscription that takes a type decides its filter and transform.
+            types.forEach(type -> byType.putIfAbsent(type, subscription));
         }
         Map<String, String> headers = new LinkedHashMap<>();
         if (entry.get("headers") instanceof Map<?, ?> map) {
@@ -135,7 +137,8 @@ public class PartnerLoader {
         boolean requireSignature = flag(entry, "requireSignature", false, where);
         boolean envelope = flag(entry, "envelope", true, where);
         return new Partner(id, url.toString(), Partner.endpointOf(url), PartnerRegistry.deliveryQueue(id), keys,
-                subscriptions, Set.copyOf(events), Map.copyOf(headers), List.copyOf(apiKeys), requireSignature, envelope);
+                subscriptions, Collections.unmodifiableMap(byType), Map.copyOf(headers), List.copyOf(apiKeys),
+                requireSignature, envelope);
     }
 
     /** Each entry of events: a type or pattern, or {type, filter, transform}. */
@@ -152,7 +155,7 @@ public class PartnerLoader {
                 for (Object key : map.keySet()) {
                     if (!SUBSCRIPTION_KEYS.contains(String.valueOf(key))) {
                         throw new IllegalArgumentException(where + ": events: unknown key '" + key + "'; known: "
-                                + new java.util.TreeSet<>(SUBSCRIPTION_KEYS));
+                                + new TreeSet<>(SUBSCRIPTION_KEYS));
                     }
                 }
                 String types = String.valueOf(map.get("type")).trim();
@@ -180,7 +183,7 @@ public class PartnerLoader {
             return null;
         }
         if (!(value instanceof Map<?, ?> map) || map.size() != 1 || !EXPRESSION_KEYS.contains(String.valueOf(map.keySet().iterator().next()))) {
-            throw new IllegalArgumentException(where + ": write one of " + new java.util.TreeSet<>(EXPRESSION_KEYS)
+            throw new IllegalArgumentException(where + ": write one of " + new TreeSet<>(EXPRESSION_KEYS)
                     + ", e.g. {jsonata: \"$number(data.order.total.amount) >= 100\"}");
         }
         String key = String.valueOf(map.keySet().iterator().next());
@@ -243,9 +246,10 @@ public class PartnerLoader {
         String where = "CHAT_API_* settings";
         Map<String, String> headers = token == null || token.isBlank() ? Map.of() : Map.of("Authorization", "Bearer " + secrets.resolve(token, where));
         URI api = httpUrl(url.trim(), where);
+        Subscription partnerMessages = new Subscription(TypePattern.of(PARTNER_MESSAGE), null, null);
         return new Partner(PartnerRegistry.CHAT_API_ID, api.toString(), Partner.endpointOf(api), queue,
-                signingKeys(splitList(secret, " "), where), List.of(new Subscription(TypePattern.of(PARTNER_MESSAGE), null, null)),
-                Set.of(PARTNER_MESSAGE), headers, List.of(), false, true);
+                signingKeys(splitList(secret, " "), where), List.of(partnerMessages),
+                Map.of(PARTNER_MESSAGE, partnerMessages), headers, List.of(), false, true);
     }
 
     static byte[] decodeSecret(String secret, String where) {
