@@ -81,6 +81,12 @@ public class BrokerConfiguration implements CamelConfiguration {
         return pool;
     }
 
+    /** Queue depths, pause and resume, for the admin API and the partner controls. */
+    @BindToRegistry(value = "brokerAdmin", lazy = true, destroyMethod = "close")
+    public BrokerAdmin brokerAdmin(@BeanInject("brokerConnection") BrokerConnection broker) {
+        return new BrokerAdmin(broker);
+    }
+
     /** camel.component.jms.messageListenerContainerFactory: transacted consumers commit per batch, not per message
      *  (BatchCommitListenerContainer says what that costs). */
     @BindToRegistry("batchCommitListenerContainers")

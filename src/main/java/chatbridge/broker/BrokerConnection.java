@@ -39,6 +39,18 @@ public final class BrokerConnection {
         return new ActiveMQConnectionFactory(url, user, password);
     }
 
+    String url() {
+        return url;
+    }
+
+    String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
     /** For logs and health: "embedded" or the broker URL. */
     String description() {
         return embedded != null ? "embedded" : url;

@@ -8,6 +8,7 @@ import java.util.Map;
 import chatbridge.catalog.DeliveryPolicy;
 import chatbridge.catalog.EventCatalog;
 import chatbridge.catalog.EventType;
+import chatbridge.control.PartnerControl;
 import chatbridge.partners.PartnerLoader;
 import chatbridge.partners.PartnerRegistry;
 import chatbridge.security.DeliverySeal;
@@ -28,6 +29,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
             @BeanInject("partnerRegistry") PartnerRegistry partners,
             @BeanInject("eventCatalog") EventCatalog catalog,
             @BeanInject("deliverySeal") DeliverySeal seal,
+            @BeanInject("partnerControl") PartnerControl control,
             @PropertyInject("chatbridge.policy.partner-message.max-attempts") int partnerMessageMaxAttempts,
             @PropertyInject("chatbridge.delivery.local-retries") int localRetries,
             @PropertyInject("chatbridge.delivery.retry-after-cap-seconds") int retryAfterCapSeconds) {
@@ -38,7 +40,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
         }
         policies.put(PartnerLoader.PARTNER_MESSAGE, new DeliveryPolicy(partnerMessageMaxAttempts, Duration.ZERO));
         return new WebhookDeliveries(partners, policies, new ResponseClassifier(Duration.ofSeconds(retryAfterCapSeconds)),
-                localRetries, seal, Clock.systemUTC());
+                localRetries, seal, control, Clock.systemUTC());
     }
 
     @BindToRegistry("webhookPayloads")

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import chatbridge.catalog.DeliveryPolicy;
+import chatbridge.control.PartnerControl;
 import chatbridge.failures.BridgeFailure;
 import chatbridge.failures.BridgeHeaders;
 import chatbridge.partners.Partner;
@@ -41,6 +42,8 @@ public class WebhookDeliveries {
     /** Re-queue for the time the partner gave in Retry-After. */
     public static final String RETRY_LATER = "retry-later";
     public static final String DEAD_LETTER = "dead-letter";
+    /** The partner's circuit is open: back onto its queue, the attempt not spent. */
+    public static final String HOLD = "hold";
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);
 
@@ -49,11 +52,14 @@ public class WebhookDeliveries {
     private final ResponseClassifier classifier;
     private final int localRetries;
     private final DeliverySeal seal;
+    private final PartnerControl control;
     private final Clock clock;
 
     public WebhookDeliveries(PartnerRegistry partners, Map<String, DeliveryPolicy> policies,
-                             ResponseClassifier classifier, int localRetries, DeliverySeal seal, Clock clock) {
+                             ResponseClassifier classifier, int localRetries, DeliverySeal seal, PartnerControl control,
+                             Clock clock) {
         this.partners = partners;
+        this.control = control;
         this.policies = policies;
         this.classifier = classifier;
         this.localRetries = localRetries;
@@ -97,7 +103,7 @@ public class WebhookDeliveries {
 
         Instant now = clock.instant();
         Instant occurred = Instant.parse(occurredAt);
-        if (policy.isStale(occurred, now)) {
+        if (policy.isStale(occurred, now) && !message.getHeader(BridgeHeaders.IGNORE_FRESHNESS, false, Boolean.class)) {
             throw BridgeFailure.expired(type + " event is " + Duration.between(occurred, now).toSeconds()
                     + " s old, past its freshness limit of " + policy.freshness().toSeconds() + " s");
         }
@@ -145,11 +151,19 @@ public class WebhookDeliveries {
         BridgeFailure failure = noAnswer != null ? transportFailure(noAnswer)
                 : classifier.classify(status == null ? 200 : status, message.getHeader("Retry-After", String.class),
                         clock.instant());
+        boolean probe = PartnerControl.PROBE.equals(exchange.getProperty(PartnerControl.ADMISSION));
+        boolean circuitOpen = control.record(webhook.partner().id(), status, failure != null && failure.wouldRetry(), probe);
         if (failure == null) {
             return DELIVERED;
         }
         if (status != null) {
             exchange.setProperty(BridgeHeaders.LAST_STATUS, status);
+        }
+        if (circuitOpen && failure.wouldRetry()) {
+            // The partner is down as a whole: this event waits with the others, its attempt not spent.
+            exchange.setProperty(FAILURE, BridgeFailure.held("circuit-open", "partner " + webhook.partner().id()
+                    + "'s circuit is open (last: " + failure.getMessage() + ")"));
+            return HOLD;
         }
         boolean lastTryOfDelivery = failure.kind() != BridgeFailure.Kind.RETRYABLE || webhook.localTry() >= localRetries;
         if (lastTryOfDelivery && failure.wouldRetry() && webhook.attempt() >= webhook.maxAttempts()) {
@@ -170,6 +184,12 @@ public class WebhookDeliveries {
             case RETRY_LATER -> RETRY_LATER;
             default -> DEAD_LETTER;
         };
+    }
+
+    /** Raises the hold of an event its partner's controls did not admit (paused, circuit open). */
+    public void hold(Exchange exchange) {
+        String partnerId = exchange.getProperty(BridgeHeaders.PARTNER_ID, String.class);
+        throw BridgeFailure.held("partner-held", "partner " + partnerId + " is paused or its circuit is open");
     }
 
     /** Raises the failure behind the verdict, for routes/error-handling.yaml to act on. */

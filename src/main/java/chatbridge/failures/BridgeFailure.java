@@ -18,7 +18,9 @@ public final class BridgeFailure extends RuntimeException {
         /** Network error, timeout, 408, 425, 429, 5xx: worth another attempt later. */
         RETRYABLE,
         /** 429/503 with Retry-After: the partner said when to come back ({@link #delayMillis()}). */
-        RETRY_LATER
+        RETRY_LATER,
+        /** The partner is paused or its circuit is open: back onto its queue, the attempt not spent. */
+        HELD
     }
 
     private final Kind kind;
@@ -53,6 +55,10 @@ public final class BridgeFailure extends RuntimeException {
 
     public static BridgeFailure retryLater(String reason, String detail, long delayMillis) {
         return new BridgeFailure(Kind.RETRY_LATER, reason, null, detail, delayMillis);
+    }
+
+    public static BridgeFailure held(String reason, String detail) {
+        return new BridgeFailure(Kind.HELD, reason, null, detail, 0);
     }
 
     /** The bridge's failure behind {@code caught}, which Camel may have wrapped (in a bean expression failure, say). */

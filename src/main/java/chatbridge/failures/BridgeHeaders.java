@@ -15,6 +15,8 @@ public final class BridgeHeaders {
     public static final String QUEUED_AT = "chatbridgeQueuedAt";
     /** Broker deliveries made before this copy of the message was re-queued for a partner's Retry-After. */
     public static final String PRIOR_ATTEMPTS = "chatbridgePriorAttempts";
+    /** On a dead letter an operator replayed with ignoreFreshness: delivered whatever its age. */
+    public static final String IGNORE_FRESHNESS = "chatbridgeIgnoreFreshness";
 
     // On dead-lettered (DLQ.<queue>) and expired (EXPIRED.<queue>) messages.
     /** A stable code: invalid-json, missing-field, http-400, endpoint-gone, attempts-exhausted, expired, ... */

@@ -59,6 +59,17 @@ public class FailureExplanations {
         exchange.setProperty(RETRY_AT, clock.millis() + failure.delayMillis());
     }
 
+    /**
+     * For a delivery held back (partner paused, circuit open): the source queue, and the broker deliveries made
+     * before this one, which was not an attempt: the message goes back with its attempt budget as it was.
+     */
+    public void explainHold(Exchange exchange) {
+        Message message = exchange.getMessage();
+        message.setHeader(BridgeHeaders.SOURCE_QUEUE, sourceQueue(message));
+        Integer attempts = exchange.getProperty(BridgeHeaders.ATTEMPTS, Integer.class);
+        message.setHeader(BridgeHeaders.PRIOR_ATTEMPTS, attempts == null ? 0 : attempts - 1);
+    }
+
     static String sourceQueue(Message message) {
         Destination destination = message.getHeader("JMSDestination", Destination.class);
         if (destination instanceof Queue queue) {

@@ -19,13 +19,13 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 
 /** Reading the hand-written part of an API description from the jar, and writing the finished one as JSON and YAML. */
-final class ApiDocuments {
+public final class ApiDocuments {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ApiDocuments() {
     }
 
-    static ObjectNode resource(String path) {
+    public static ObjectNode resource(String path) {
         try (InputStream in = ApiDocuments.class.getResourceAsStream(path)) {
             Object yaml = new Load(LoadSettings.builder().build()).loadFromString(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             return JSON.valueToTree(yaml);
@@ -34,7 +34,7 @@ final class ApiDocuments {
         }
     }
 
-    static String json(JsonNode document) {
+    public static String json(JsonNode document) {
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document);
         } catch (JsonProcessingException e) {

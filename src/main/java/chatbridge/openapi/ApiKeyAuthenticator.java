@@ -4,26 +4,47 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import chatbridge.partners.Partner;
+import chatbridge.partners.PartnerRegistry;
+import chatbridge.problems.Problem;
 
 /**
  * Finds the partner an {@code Authorization: Bearer <key>} header belongs to. Keys are compared as SHA-256
- * digests in constant time, and every configured key is compared, so timing tells nothing about a key.
+ * digests in constant time, and every configured key is compared, so timing tells nothing about a key. The keys are
+ * the registry's current partners': a reload that rotates a key takes effect with the next request.
  */
 public class ApiKeyAuthenticator {
     private record Credential(byte[] digest, Partner partner) {
     }
 
-    private final List<Credential> credentials = new ArrayList<>();
+    /** The credentials of one set of partners, digested once for all the requests that meet that set. */
+    private record Credentials(Collection<Partner> partners, List<Credential> list) {
+    }
 
-    public ApiKeyAuthenticator(Iterable<Partner> partners) {
-        for (Partner partner : partners) {
-            for (String key : partner.apiKeys()) {
-                credentials.add(new Credential(digest(key), partner));
+    private final PartnerRegistry registry;
+    private volatile Credentials credentials = new Credentials(List.of(), List.of());
+
+    public ApiKeyAuthenticator(PartnerRegistry registry) {
+        this.registry = registry;
+    }
+
+    private List<Credential> credentials() {
+        Collection<Partner> partners = registry.all();
+        Credentials known = credentials;
+        if (known.partners() != partners) {
+            List<Credential> list = new ArrayList<>();
+            for (Partner partner : partners) {
+                for (String key : partner.apiKeys()) {
+                    list.add(new Credential(digest(key), partner));
+                }
             }
+            known = new Credentials(partners, List.copyOf(list));
+            credentials = known;
         }
+        return known.list();
     }
 
     public Partner authenticate(String authorization) {
@@ -35,7 +56,7 @@ public class ApiKeyAuthenticator {
         }
         byte[] presented = digest(authorization.substring(7).trim());
         Partner match = null;
-        for (Credential credential : credentials) {
+        for (Credential credential : credentials()) {
             if (MessageDigest.isEqual(presented, credential.digest()) && match == null) {
                 match = credential.partner();
             }

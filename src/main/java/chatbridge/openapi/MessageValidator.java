@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.util.Set;
 
 import chatbridge.events.StrictJson;
+import chatbridge.problems.Problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

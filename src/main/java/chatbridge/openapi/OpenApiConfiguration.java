@@ -3,6 +3,7 @@ package chatbridge.openapi;
 import java.time.Clock;
 import java.time.Duration;
 
+import chatbridge.problems.ProblemResponses;
 import jakarta.jms.ConnectionFactory;
 
 import chatbridge.catalog.EventCatalog;
@@ -37,7 +38,7 @@ public class OpenApiConfiguration implements CamelConfiguration {
                                            @PropertyInject("chatbridge.openapi.rate-limit-per-second") double ratePerSecond,
                                            @PropertyInject("chatbridge.openapi.rate-limit-burst") int burst,
                                            @PropertyInject("chatbridge.openapi.signature-tolerance-seconds") int signatureToleranceSeconds) {
-        return new OpenApiRequests(new ApiKeyAuthenticator(partners.all()),
+        return new OpenApiRequests(new ApiKeyAuthenticator(partners),
                 new RateLimiter(ratePerSecond, burst, System::nanoTime),
                 new SignatureVerifier(Duration.ofSeconds(signatureToleranceSeconds), Clock.systemUTC()),
                 new MessageValidator(maxTextLength), queue, maxBodyBytes);

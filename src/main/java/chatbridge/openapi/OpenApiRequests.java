@@ -3,6 +3,7 @@ package chatbridge.openapi;
 import java.util.Locale;
 
 import chatbridge.partners.Partner;
+import chatbridge.problems.Problem;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 

@@ -1,7 +1,10 @@
 package chatbridge.openapi;
 
+import chatbridge.problems.ProblemKind;
+
+
 /** Every problem the Open API can answer with; openapi.yaml documents the same list. */
-public enum ProblemType {
+public enum ProblemType implements ProblemKind {
     MALFORMED_JSON(400, "malformed-json", "Request body is not valid JSON"),
     UNAUTHORIZED(401, "unauthorized", "Missing or invalid API key"),
     BAD_SIGNATURE(403, "bad-signature", "Request signature is missing, stale or does not match"),
@@ -25,15 +28,17 @@ public enum ProblemType {
         this.title = title;
     }
 
+    @Override
     public int status() {
         return status;
     }
 
-    /** The problem's type URI. */
-    public String uri() {
-        return "urn:chat-bridge:problem:" + slug;
+    @Override
+    public String slug() {
+        return slug;
     }
 
+    @Override
     public String title() {
         return title;
     }

@@ -1,5 +1,7 @@
 package chatbridge.openapi;
 
+import chatbridge.problems.Problem;
+import chatbridge.problems.ProblemResponses;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;

@@ -8,6 +8,7 @@ import java.util.List;
 
 import chatbridge.delivery.WebhookSigner;
 import chatbridge.partners.Partner;
+import chatbridge.problems.Problem;
 
 /**
  * Checks a Standard Webhooks signature on a partner's request (partners with requireSignature): the same headers

@@ -15,13 +15,13 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * (/observe/health?exposureLevel=full).
  */
 public class EventSubscriptionsHealthCheck extends AbstractHealthCheck {
-    private final List<String> consumed;
-    private final List<String> notConsumed;
+    private final EventCatalog catalog;
+    private final PartnerRegistry partners;
 
     public EventSubscriptionsHealthCheck(EventCatalog catalog, PartnerRegistry partners) {
         super("chat-bridge", "event-subscriptions");
-        this.consumed = catalog.all().stream().filter(t -> partners.hasSubscribers(t.name())).map(EventType::sourceQueue).toList();
-        this.notConsumed = catalog.all().stream().filter(t -> !partners.hasSubscribers(t.name())).map(EventType::sourceQueue).toList();
+        this.catalog = catalog;
+        this.partners = partners;
     }
 
     @Override
@@ -31,6 +31,9 @@ public class EventSubscriptionsHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        // Asked at every call: a reload of the partners file changes who subscribes to what.
+        List<String> consumed = catalog.all().stream().filter(t -> partners.hasSubscribers(t.name())).map(EventType::sourceQueue).toList();
+        List<String> notConsumed = catalog.all().stream().filter(t -> !partners.hasSubscribers(t.name())).map(EventType::sourceQueue).toList();
         builder.detail("consumed", String.join(",", consumed));
         builder.detail("not-consumed", String.join(",", notConsumed));
         builder.message(notConsumed.isEmpty() ? "every event type has a subscriber"

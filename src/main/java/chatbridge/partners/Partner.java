@@ -1,6 +1,7 @@
 package chatbridge.partners;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +40,41 @@ public record Partner(String id, String webhookUrl, String webhookEndpoint, Stri
     /** The subscription that decides how events of this type are filtered and shaped for this partner. */
     public Optional<Subscription> subscriptionFor(String eventType) {
         return Optional.ofNullable(byType.get(eventType));
+    }
+
+    /**
+     * Whether the other is this partner with the same settings: URL, secrets, subscriptions (with their filters' and
+     * transforms' origins), headers, keys and switches. A reload says which partners it changed with this.
+     */
+    public boolean sameSettingsAs(Partner other) {
+        return id.equals(other.id) && webhookUrl.equals(other.webhookUrl) && deliveryQueue.equals(other.deliveryQueue)
+                && sameKeys(signingKeys, other.signingKeys) && describe(subscriptions).equals(describe(other.subscriptions))
+                && headers.equals(other.headers) && apiKeys.equals(other.apiKeys)
+                && requireSignature == other.requireSignature && envelope == other.envelope;
+    }
+
+    private static boolean sameKeys(List<byte[]> a, List<byte[]> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!Arrays.equals(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(List<Subscription> subscriptions) {
+        StringBuilder text = new StringBuilder();
+        for (Subscription subscription : subscriptions) {
+            text.append(subscription.types()).append('|')
+                    .append(subscription.filter() == null ? "" : subscription.filter().language() + ":" + subscription.filter().origin())
+                    .append('|')
+                    .append(subscription.transform() == null ? "" : subscription.transform().language() + ":" + subscription.transform().origin())
+                    .append(';');
+        }
+        return text.toString();
     }
 
     /** Scheme and authority of an http(s) URL, without user info: the endpoint of {@link #webhookEndpoint()}. */

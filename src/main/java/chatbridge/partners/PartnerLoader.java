@@ -56,6 +56,10 @@ public class PartnerLoader {
     public record SinglePartner(String id, String webhookUrl, String secret, String events, String apiKey) {
     }
 
+    /** The chat system's HTTP API, when CHAT_API_URL is set (see {@link #chatApi}). */
+    public record ChatApi(String url, String secret, String token, String queue) {
+    }
+
     public List<Partner> load(Path file, SinglePartner single) {
         Map<String, Partner> partners = new LinkedHashMap<>();
         if (Files.isRegularFile(file)) {

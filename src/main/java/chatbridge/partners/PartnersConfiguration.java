@@ -2,8 +2,6 @@ package chatbridge.partners;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import chatbridge.catalog.EventCatalog;
 import chatbridge.security.Secrets;
@@ -15,15 +13,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds the partner registry: the partners file, the single partner of the PARTNER_* settings, and the chat
- * system's own API (CHAT_API_URL) as the destination of partner.messages.
+ * Binds where the partners come from (the partners file, the single partner of the PARTNER_* settings, and the chat
+ * system's own API, CHAT_API_URL, as the destination of partner.messages) and the registry of the partners read from
+ * there at startup.
  */
 public class PartnersConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(PartnersConfiguration.class);
 
     // lazy: the catalog is CatalogConfiguration's.
-    @BindToRegistry(value = "partnerRegistry", lazy = true)
-    public PartnerRegistry partnerRegistry(
+    @BindToRegistry(value = "partnerSource", lazy = true)
+    public PartnerSource partnerSource(
             @BeanInject("eventCatalog") EventCatalog catalog,
             @PropertyInject("chatbridge.partners.file") String file,
             @PropertyInject("chatbridge.partners.expression-time-limit-millis") int expressionTimeLimitMillis,
@@ -37,12 +36,13 @@ public class PartnersConfiguration implements CamelConfiguration {
             @PropertyInject("chatbridge.chat-api.token") String chatApiToken,
             @PropertyInject("chatbridge.openapi.queue") String partnerMessagesQueue) {
         PartnerLoader loader = new PartnerLoader(Secrets.fromEnvironment(), catalog, Duration.ofMillis(expressionTimeLimitMillis));
-        List<Partner> partners = new ArrayList<>(loader.load(Path.of(file),
-                new PartnerLoader.SinglePartner(partnerId, webhookUrl, webhookSecret, events, apiKey)));
-        if (!chatApiUrl.isBlank()) {
-            partners.add(loader.chatApi(chatApiUrl, chatApiSecret, chatApiToken, partnerMessagesQueue));
-        }
-        PartnerRegistry registry = new PartnerRegistry(partners);
+        return new PartnerSource(loader, Path.of(file), new PartnerLoader.SinglePartner(partnerId, webhookUrl, webhookSecret, events, apiKey),
+                new PartnerLoader.ChatApi(chatApiUrl, chatApiSecret, chatApiToken, partnerMessagesQueue));
+    }
+
+    @BindToRegistry(value = "partnerRegistry", lazy = true)
+    public PartnerRegistry partnerRegistry(@BeanInject("partnerSource") PartnerSource source) {
+        PartnerRegistry registry = new PartnerRegistry(source.load());
         for (Partner partner : registry.all()) {
             LOG.info("Partner {}", partner);
         }

@@ -1,23 +1,24 @@
-package chatbridge.openapi;
+package chatbridge.problems;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An RFC 9457 problem the Open API answers with. Thrown by any step of the request; the openapi-problems route
- * configuration renders it as application/problem+json.
+ * An RFC 9457 problem an HTTP API of the bridge (the partner Open API, the admin API) answers with. Thrown by any step
+ * of the request; the route configuration of that API (openapi-problems, admin-problems) renders it as
+ * application/problem+json through {@link ProblemResponses}.
  */
 public class Problem extends RuntimeException {
-    private final ProblemType type;
+    private final ProblemKind type;
     private final String field;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final Map<String, Object> extensions = new LinkedHashMap<>();
 
-    public Problem(ProblemType type, String detail) {
+    public Problem(ProblemKind type, String detail) {
         this(type, detail, null);
     }
 
-    public Problem(ProblemType type, String detail, String field) {
+    public Problem(ProblemKind type, String detail, String field) {
         super(detail, null, false, false);
         this.type = type;
         this.field = field;
@@ -33,7 +34,7 @@ public class Problem extends RuntimeException {
         return this;
     }
 
-    public ProblemType type() {
+    public ProblemKind type() {
         return type;
     }
 

@@ -1,4 +1,4 @@
-package chatbridge.openapi;
+package chatbridge.problems;
 
 import java.util.Map;
 
@@ -11,8 +11,39 @@ import org.slf4j.LoggerFactory;
 
 /** Renders a {@link Problem} (or anything unexpected) as an RFC 9457 application/problem+json answer. */
 public class ProblemResponses {
+    /** What every API answers for a path it does not have, or for a bug. */
+    enum Fallback implements ProblemKind {
+        NOT_FOUND(404, "not-found", "No such resource"),
+        INTERNAL_ERROR(500, "internal-error", "Internal error");
+
+        private final int status;
+        private final String slug;
+        private final String title;
+
+        Fallback(int status, String slug, String title) {
+            this.status = status;
+            this.slug = slug;
+            this.title = title;
+        }
+
+        @Override
+        public int status() {
+            return status;
+        }
+
+        @Override
+        public String slug() {
+            return slug;
+        }
+
+        @Override
+        public String title() {
+            return title;
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
-    static final String CONTENT_TYPE = "application/problem+json";
+    public static final String CONTENT_TYPE = "application/problem+json";
 
     public void render(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -26,7 +57,7 @@ public class ProblemResponses {
         if (problem == null) {
             // A bug, not bad input: log it fully, tell the client nothing about internals.
             LOG.error("Unexpected error answering {}", path, caught);
-            problem = new Problem(ProblemType.INTERNAL_ERROR, "the request could not be processed");
+            problem = new Problem(Fallback.INTERNAL_ERROR, "the request could not be processed");
         } else if (problem.type().status() >= 500) {
             LOG.warn("Answering {} with {}: {}", path, problem.type().status(), problem.getMessage());
         } else {
@@ -35,7 +66,7 @@ public class ProblemResponses {
         write(exchange.getMessage(), problem, path);
     }
 
-    static void write(Message message, Problem problem, String instance) {
+    public static void write(Message message, Problem problem, String instance) {
         // Nothing from the request (an Authorization header, say) is echoed back.
         message.getHeaders().clear();
         problem.headers().forEach(message::setHeader);
@@ -44,7 +75,7 @@ public class ProblemResponses {
         message.setBody(json(problem, instance));
     }
 
-    static String json(Problem problem, String instance) {
+    public static String json(Problem problem, String instance) {
         ObjectNode body = StrictJson.MAPPER.createObjectNode()
                 .put("type", problem.type().uri())
                 .put("title", problem.type().title())
@@ -62,9 +93,9 @@ public class ProblemResponses {
         return body.toString();
     }
 
-    /** For the catch-all route: any path the Open API does not have. */
+    /** For the catch-all routes: any path the API does not have. */
     public void notFound(Exchange exchange) {
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
-        write(exchange.getMessage(), new Problem(ProblemType.NOT_FOUND, "no resource at " + path), path);
+        write(exchange.getMessage(), new Problem(Fallback.NOT_FOUND, "no resource at " + path), path);
     }
 }

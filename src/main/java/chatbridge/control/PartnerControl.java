@@ -1,0 +1,304 @@
+package chatbridge.control;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import chatbridge.broker.BrokerAdmin;
+import chatbridge.partners.Partner;
+import chatbridge.partners.PartnerRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.jms.JmsConsumer;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.listener.AbstractMessageListenerContainer;
+
+/**
+ * Whether the bridge delivers to each partner: paused by an operator, or held back by the partner's circuit breaker
+ * while it keeps failing. Either way its delivery route stops taking events, which wait on its queue with their
+ * attempts intact, and deliveries already under way finish.
+ * <ul>
+ *   <li>A pause is the broker's: the partner's queue is paused on the broker (persisted, so it outlasts restarts of
+ *   the bridge and of the broker, and every bridge on that broker stops), and this bridge's consumers stop too.
+ *   Every few seconds ({@link #tick}) each bridge reads the pauses back from the broker.</li>
+ *   <li>A circuit is this bridge's: see {@link CircuitBreaker}. While it is open, the partner's consumers stop; when
+ *   a probe is due they start again and the first event is the probe, the others wait for its verdict.</li>
+ * </ul>
+ * The route asks {@link #admit} before each delivery and {@link #record}s each answer; an event that must not be
+ * delivered now is held: back onto its queue without spending an attempt (routes/error-handling.yaml, on-held).
+ */
+public class PartnerControl {
+    /** Exchange property: this delivery's admission, {@link #DELIVER}, {@link #PROBE} or {@link #HOLD}. */
+    public static final String ADMISSION = "chatbridgeAdmission";
+    public static final String DELIVER = "deliver";
+    public static final String PROBE = "probe";
+    public static final String HOLD = "hold";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartnerControl.class);
+    /** Pauses are read back from the broker every this many ticks (a tick is a second). */
+    private static final int BROKER_SYNC_TICKS = 5;
+
+    public enum State {
+        ACTIVE("active"), PAUSED("paused"), CIRCUIT_OPEN("circuit-open");
+
+        private final String label;
+
+        State(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** What /admin/partners shows of a partner besides its queues. Times and status are this bridge's. */
+    public record Status(String id, State state, Instant lastSuccessAt, Instant lastFailureAt, Integer lastStatus,
+                         int consecutiveFailures, Instant nextProbeAt) {
+    }
+
+    private static final class Controls {
+        final CircuitBreaker circuit;
+        volatile boolean paused;
+        Instant lastSuccessAt;
+        Instant lastFailureAt;
+        Integer lastStatus;
+        int consecutiveFailures;
+
+        Controls(CircuitBreaker circuit) {
+            this.circuit = circuit;
+        }
+    }
+
+    private final PartnerRegistry partners;
+    private final BrokerAdmin broker;
+    private final CamelContext context;
+    private final CircuitBreaker.Settings settings;
+    private final Duration probeWait;
+    private final Clock clock;
+    private final Map<String, Controls> controls = new ConcurrentHashMap<>();
+    private int ticks;
+
+    /**
+     * @param probeWait how long a delivery waits for the verdict of the probe under way before it is held: longer
+     *                  than one request can take
+     */
+    public PartnerControl(PartnerRegistry partners, BrokerAdmin broker, CamelContext context,
+                          CircuitBreaker.Settings settings, Duration probeWait, Clock clock) {
+        this.partners = partners;
+        this.broker = broker;
+        this.context = context;
+        this.settings = settings;
+        this.probeWait = probeWait;
+        this.clock = clock;
+    }
+
+    private Controls of(String partnerId) {
+        return controls.computeIfAbsent(partnerId, id -> new Controls(new CircuitBreaker(settings)));
+    }
+
+    /** {@link #DELIVER}, {@link #PROBE} (the one delivery a half-open circuit lets through) or {@link #HOLD}. */
+    public String admit(Exchange exchange, String partnerId) throws InterruptedException {
+        Controls partner = of(partnerId);
+        long deadline = System.nanoTime() + probeWait.toNanos();
+        while (!partner.paused) {
+            switch (partner.circuit.admit()) {
+                case DELIVER:
+                    return DELIVER;
+                case PROBE:
+                    exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                        @Override
+                        public void onDone(Exchange done) {
+                            partner.circuit.probeEnded();
+                        }
+                    });
+                    LOG.debug("Partner {}: probing its circuit with this delivery", partnerId);
+                    return PROBE;
+                case WAIT:
+                    if (System.nanoTime() >= deadline) {
+                        return HOLD;
+                    }
+                    partner.circuit.awaitVerdict(deadline);
+                    continue;
+                default:
+                    return HOLD;
+            }
+        }
+        return HOLD;
+    }
+
+    /**
+     * Counts one request's outcome (every HTTP request, quick retries included) and answers whether the partner's
+     * circuit is open now, in which case a delivery that would be retried is held instead.
+     *
+     * @param status the partner's HTTP status, null when it did not answer
+     * @param failed whether the partner failed the request (no answer, timeout, 408, 425, 429, 5xx)
+     */
+    public boolean record(String partnerId, Integer status, boolean failed, boolean probe) {
+        Controls partner = of(partnerId);
+        Instant now = clock.instant();
+        synchronized (partner) {
+            partner.lastStatus = status;
+            if (status != null && status >= 200 && status < 300) {
+                partner.lastSuccessAt = now;
+                partner.consecutiveFailures = 0;
+            } else {
+                partner.lastFailureAt = now;
+                partner.consecutiveFailures++;
+            }
+        }
+        switch (partner.circuit.record(failed, probe, now)) {
+            case OPENED -> {
+                LOG.warn("Partner {}: circuit open ({} % or more of at least {} requests failed within {} s); its events "
+                        + "wait on {}, one probe every {} s", partnerId, settings.failureRatePercent(),
+                        settings.minimumRequests(), settings.window().toSeconds(), PartnerRegistry.deliveryQueue(partnerId),
+                        settings.probeInterval().toSeconds());
+                consume(partnerId);
+            }
+            case CLOSED -> {
+                LOG.info("Partner {}: circuit closed, the probe was delivered (HTTP {}); deliveries resume", partnerId, status);
+                consume(partnerId);
+            }
+            case STILL_OPEN -> {
+                LOG.debug("Partner {}: the probe failed (HTTP {}); next probe in {} s", partnerId, status,
+                        settings.probeInterval().toSeconds());
+                consume(partnerId);
+            }
+            default -> {
+            }
+        }
+        return partner.circuit.state() != CircuitBreaker.State.CLOSED;
+    }
+
+    /** Stops deliveries to the partner on every bridge of the broker, until {@link #resume}. */
+    public Status pause(String partnerId) {
+        Partner partner = known(partnerId);
+        broker.pause(partner.deliveryQueue());
+        of(partnerId).paused = true;
+        consume(partnerId);
+        LOG.info("Partner {}: paused; its events wait on {}", partnerId, partner.deliveryQueue());
+        return status(partnerId);
+    }
+
+    /** Delivers to the partner again, with a closed circuit: the operator says it is back. */
+    public Status resume(String partnerId) {
+        Partner partner = known(partnerId);
+        broker.resume(partner.deliveryQueue());
+        Controls controls = of(partnerId);
+        controls.paused = false;
+        controls.circuit.close();
+        consume(partnerId);
+        LOG.info("Partner {}: resumed", partnerId);
+        return status(partnerId);
+    }
+
+    public Status status(String partnerId) {
+        Controls partner = of(partnerId);
+        State state = partner.paused ? State.PAUSED
+                : partner.circuit.state() == CircuitBreaker.State.CLOSED ? State.ACTIVE : State.CIRCUIT_OPEN;
+        synchronized (partner) {
+            return new Status(partnerId, state, partner.lastSuccessAt, partner.lastFailureAt, partner.lastStatus,
+                    partner.consecutiveFailures, partner.circuit.nextProbeAt());
+        }
+    }
+
+    /** Every configured partner's status, in configuration order. */
+    public List<Status> statuses() {
+        List<Status> statuses = new ArrayList<>();
+        for (Partner partner : partners.all()) {
+            statuses.add(status(partner.id()));
+        }
+        return statuses;
+    }
+
+    /**
+     * Once a second (route partner-controls): starts the consumers of partners whose circuit is due a probe, and every
+     * few seconds reads the pauses back from the broker, so a pause made through another bridge (or the broker
+     * console) takes effect here too.
+     */
+    public void tick() {
+        Instant now = clock.instant();
+        for (Partner partner : partners.all()) {
+            if (of(partner.id()).circuit.probeDue(now)) {
+                consume(partner.id());
+            }
+        }
+        if (ticks++ % BROKER_SYNC_TICKS == 0) {
+            readPausesFromBroker();
+        }
+    }
+
+    /** A partner the reload removed: its state goes, its queue stays on the broker. */
+    public void forget(String partnerId) {
+        controls.remove(partnerId);
+    }
+
+    private void readPausesFromBroker() {
+        List<String> queues = partners.all().stream().map(Partner::deliveryQueue).toList();
+        Map<String, BrokerAdmin.Depth> depths;
+        try {
+            depths = broker.depths(queues);
+        } catch (RuntimeException e) {
+            LOG.debug("Cannot read the partners' pauses from the broker now: {}", e.getMessage());
+            return;
+        }
+        for (Partner partner : partners.all()) {
+            Controls controls = of(partner.id());
+            boolean paused = depths.get(partner.deliveryQueue()).paused();
+            if (controls.paused != paused) {
+                controls.paused = paused;
+                LOG.info("Partner {}: {} on the broker", partner.id(), paused ? "paused" : "resumed");
+            }
+            consume(partner.id());
+        }
+    }
+
+    private Partner known(String partnerId) {
+        return partners.byId(partnerId).orElseThrow(() -> new UnknownPartnerException(partnerId));
+    }
+
+    /**
+     * Starts or stops the partner's consumers to match its state. Stopping does not wait: each consumer finishes
+     * the event in its hands (which its admission then holds) and its open batch commits.
+     */
+    private void consume(String partnerId) {
+        Controls partner = of(partnerId);
+        boolean deliver = !partner.paused && partner.circuit.state() != CircuitBreaker.State.OPEN;
+        String routeId = PartnerRegistry.deliveryRouteId(partnerId);
+        Route route = context.getRoute(routeId);
+        ServiceStatus status = context.getRouteController().getRouteStatus(routeId);
+        if (route == null || status == null || !status.isStarted() || !(route.getConsumer() instanceof JmsConsumer consumer)) {
+            return; // not started (yet), or stopping: it starts with the state in force then
+        }
+        AbstractMessageListenerContainer container;
+        try {
+            container = consumer.getListenerContainer();
+        } catch (Exception e) {
+            throw new IllegalStateException("no listener container for route " + routeId, e);
+        }
+        if (container == null || !container.isActive()) {
+            return;
+        }
+        if (deliver && !container.isRunning()) {
+            container.start();
+        } else if (!deliver && container.isRunning()) {
+            container.stop();
+        }
+    }
+
+    /** No partner with that id is configured. */
+    public static final class UnknownPartnerException extends RuntimeException {
+        UnknownPartnerException(String partnerId) {
+            super("no partner '" + partnerId + "' is configured", null, false, false);
+        }
+    }
+}
