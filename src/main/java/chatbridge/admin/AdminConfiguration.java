@@ -7,6 +7,7 @@ import jakarta.jms.ConnectionFactory;
 import chatbridge.broker.BrokerAdmin;
 import chatbridge.catalog.EventCatalog;
 import chatbridge.control.PartnerControl;
+import chatbridge.openapi.ServerPortEngine;
 import chatbridge.ops.PartnerStatesHealthCheck;
 import chatbridge.partners.PartnerRegistry;
 import chatbridge.partners.PartnerSource;
@@ -31,7 +32,7 @@ public class AdminConfiguration implements CamelConfiguration {
     @BindToRegistry("admin-http")
     public PlatformHttpComponent adminHttp(@PropertyInject("camel.management.port") int managementPort) {
         PlatformHttpComponent component = new PlatformHttpComponent();
-        component.setEngine(new ManagementPortEngine(managementPort));
+        component.setEngine(new ServerPortEngine(managementPort));
         return component;
     }
 

@@ -33,6 +33,8 @@ final class CircuitBreaker {
     record Settings(boolean enabled, int failureRatePercent, int minimumRequests, Duration window, Duration probeInterval) {
     }
 
+    private static final Duration TICK_SLACK = Duration.ofMillis(100);
+
     private final Settings settings;
     /** Requests and failures per second of the window, as rings indexed by epoch second. */
     private final int[] requests;
@@ -41,6 +43,8 @@ final class CircuitBreaker {
     private State state = State.CLOSED;
     private boolean probeUnderWay;
     private Instant nextProbeAt;
+    /** When the circuit last went half-open: the next probe is due an interval after the last one was. */
+    private Instant halfOpenedAt;
 
     CircuitBreaker(Settings settings) {
         this.settings = settings;
@@ -92,7 +96,7 @@ final class CircuitBreaker {
             notifyAll();
             if (failed) {
                 state = State.OPEN;
-                nextProbeAt = now.plus(settings.probeInterval());
+                nextProbeAt = (halfOpenedAt == null ? now : halfOpenedAt).plus(settings.probeInterval());
                 return Change.STILL_OPEN;
             }
             close();
@@ -128,11 +132,15 @@ final class CircuitBreaker {
         return Change.NONE;
     }
 
-    /** Open and due a probe: half-open, and true. */
+    /**
+     * Open and due a probe: half-open, and true. Asked once a second; a probe due within {@link #TICK_SLACK} counts as
+     * due now, or a tick that comes a few milliseconds early would push every probe a whole second later.
+     */
     synchronized boolean probeDue(Instant now) {
-        if (state == State.OPEN && !now.isBefore(nextProbeAt)) {
+        if (state == State.OPEN && !now.plus(TICK_SLACK).isBefore(nextProbeAt)) {
             state = State.HALF_OPEN;
             probeUnderWay = false;
+            halfOpenedAt = now;
             return true;
         }
         return false;

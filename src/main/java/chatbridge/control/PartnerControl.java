@@ -87,6 +87,8 @@ public class PartnerControl {
     private final Clock clock;
     private final Map<String, Controls> controls = new ConcurrentHashMap<>();
     private int ticks;
+    /** Whether the pauses have been read from the broker since the bridge started: until then, nobody knows them. */
+    private volatile boolean pausesKnown;
 
     /**
      * @param probeWait how long a delivery waits for the verdict of the probe under way before it is held: longer
@@ -202,6 +204,9 @@ public class PartnerControl {
     }
 
     public Status status(String partnerId) {
+        if (!pausesKnown) {
+            readPausesFromBroker();
+        }
         Controls partner = of(partnerId);
         State state = partner.paused ? State.PAUSED
                 : partner.circuit.state() == CircuitBreaker.State.CLOSED ? State.ACTIVE : State.CIRCUIT_OPEN;
@@ -242,7 +247,7 @@ public class PartnerControl {
         controls.remove(partnerId);
     }
 
-    private void readPausesFromBroker() {
+    private synchronized void readPausesFromBroker() {
         List<String> queues = partners.all().stream().map(Partner::deliveryQueue).toList();
         Map<String, BrokerAdmin.Depth> depths;
         try {
@@ -251,6 +256,7 @@ public class PartnerControl {
             LOG.debug("Cannot read the partners' pauses from the broker now: {}", e.getMessage());
             return;
         }
+        pausesKnown = true;
         for (Partner partner : partners.all()) {
             Controls controls = of(partner.id());
             boolean paused = depths.get(partner.deliveryQueue()).paused();

@@ -44,6 +44,12 @@ public class OpenApiConfiguration implements CamelConfiguration {
                 new MessageValidator(maxTextLength), queue, maxBodyBytes);
     }
 
+    /** camel.component.platform-http.engine: the partner-facing server (camel.server.port), never the management one. */
+    @BindToRegistry("partnerApiEngine")
+    public ServerPortEngine partnerApiEngine(@PropertyInject("camel.server.port") int port) {
+        return new ServerPortEngine(port);
+    }
+
     @BindToRegistry("problemResponses")
     public ProblemResponses problemResponses() {
         return new ProblemResponses();

@@ -11,7 +11,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * Names the partners this bridge does not deliver to now: paused by an operator, or with an open circuit. The bridge
  * is degraded then, not down: it still takes every event (they wait on the partners' queues), and a restart would not
  * bring a partner back. So the check stays UP, with "degraded" and the partners in its message and details
- * (/observe/health?exposureLevel=full), and never makes the bridge unready.
+ * (the message with /observe/health?exposureLevel=full, the details with &data=true as well), and never makes the bridge unready.
  */
 public class PartnerStatesHealthCheck extends AbstractHealthCheck {
     private final PartnerControl control;
