@@ -2,13 +2,13 @@ package chatbridge.admin;
 
 import java.time.Clock;
 
+import chatbridge.control.PartnerStatesHealthCheck;
 import jakarta.jms.ConnectionFactory;
 
 import chatbridge.broker.BrokerAdmin;
 import chatbridge.catalog.EventCatalog;
 import chatbridge.control.PartnerControl;
 import chatbridge.openapi.ServerPortEngine;
-import chatbridge.ops.PartnerStatesHealthCheck;
 import chatbridge.partners.PartnerRegistry;
 import chatbridge.partners.PartnerSource;
 import chatbridge.security.DeliverySeal;

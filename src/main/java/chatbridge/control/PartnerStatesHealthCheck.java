@@ -1,9 +1,8 @@
-package chatbridge.ops;
+package chatbridge.control;
 
 import java.util.List;
 import java.util.Map;
 
-import chatbridge.control.PartnerControl;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
