@@ -31,6 +31,7 @@ import jakarta.jms.Session;
 
 import chatbridge.openapi.HostileRequests;
 import chatbridge.openapi.OpenApiClient;
+import chatbridge.testing.AdminClient;
 import chatbridge.testing.BridgeJar;
 import chatbridge.testing.ChatSystem;
 import chatbridge.testing.Ports;
@@ -40,6 +41,8 @@ import chatbridge.testing.TricklingPartner;
 import chatbridge.testing.WebhookReceiver;
 import chatbridge.testing.WebhookReceiver.Reply;
 import chatbridge.testing.WebhookReceiver.Request;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,8 +55,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Fault injection against the real jar and a real standalone Artemis (the 2.40.0 distribution from Maven Central,
  * created by artemis/create-standalone.sh), everything on 127.0.0.1: crashes of the bridge, a graceful stop, broker
  * restarts (graceful and SIGKILL), a partner that answers 503 and then refuses connections, a partner that trickles
- * its answers, poison over Core, AMQP and STOMP, hostile Open API requests, and a backlog built while the bridge is
- * stopped. Every delivery's signature is verified. Prints a summary table and fails on any loss.
+ * its answers, poison over Core, AMQP and STOMP, hostile Open API requests, a backlog built while the bridge is
+ * stopped, and a partner down for longer than its events' attempt budget behind its circuit breaker. Every delivery's
+ * signature is verified. Prints a summary table and fails on any loss.
  *
  * <p>Three partners: shop (every event type, from PARTNER_* variables), outage and slow (visitor.online, from a
  * partners file). The bridge runs with a 512 MiB heap. Two settings differ from the defaults, so that minutes of
@@ -62,6 +66,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   <li>the webhook.# redelivery schedule is 1 s, doubling, capped at 8 s (broker.xml: 5 s, x4, 4 h);</li>
  *   <li>no quick in-process retries (DELIVERY_LOCAL_RETRIES=0), and a 2 s response timeout.</li>
  * </ul>
+ * The bridge runs with its circuit breaker off (CIRCUIT_BREAKER_ENABLED=false): the partner-outage scenario times the
+ * broker's retry schedule, which an open circuit replaces. The circuit-breaker scenario runs its own bridge process
+ * (breaker on, a fourth partner, a low attempt budget) on the same broker, in place of the suite's bridge.
  * The CI profile is the default; the full one is in the README ("Fault-injection suite").
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -77,7 +84,17 @@ class FaultSuiteIT {
     static final int HOSTILE_REQUESTS = Integer.getInteger("faults.hostile-requests", 1200);
     static final int BACKLOG_EVENTS = Integer.getInteger("faults.backlog-events", 50_000);
     static final long RESPONSE_TIMEOUT_MILLIS = 2000;
+    /** The circuit-breaker scenario: how long the partner refuses connections, after a stretch of 503s. */
+    static final int OUTAGE_BREAKER_SECONDS = Integer.getInteger("faults.outage-breaker-seconds", 15);
+    /** ... and the backlog published while its circuit is open (half during the 503s, half while refused). */
+    static final int OUTAGE_BREAKER_EVENTS = Integer.getInteger("faults.outage-breaker-events", 300);
+    /** Its events' attempt budget: without the breaker, 3 attempts 1 s and 2 s apart would be spent in ~3 s. */
+    static final int BREAKER_MAX_ATTEMPTS = 3;
+    static final int BREAKER_PROBE_INTERVAL_SECONDS = 2;
+    static final int BREAKER_MINIMUM_REQUESTS = 5;
+    static final String ADMIN_TOKEN = "fault-suite-admin-token-0123456789";
 
+    static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> SUMMARY = new ArrayList<>();
     static final AtomicInteger BAD_SIGNATURES = new AtomicInteger();
     static WebhookReceiver partner;
@@ -88,17 +105,20 @@ class FaultSuiteIT {
     static BridgeJar bridge;
     static int httpPort;
     static int managementPort;
+    static Path work;
+    static String partnersYaml;
+    static Map<String, String> bridgeEnv;
 
     @BeforeAll
     static void start() throws Exception {
-        Path work = Files.createTempDirectory("chat-bridge-faults");
+        work = Files.createTempDirectory("chat-bridge-faults");
         partner = new WebhookReceiver();
         partner.respondWith(FaultSuiteIT::acceptIfSigned);
         outagePort = Ports.free();
         outage = new WebhookReceiver(outagePort);
         outage.respondWith(FaultSuiteIT::acceptIfSigned);
         slow = new TricklingPartner(Duration.ofMillis(200), id -> id.startsWith("slow-"));
-        Path partners = Files.writeString(work.resolve("partners.yaml"), """
+        partnersYaml = """
                 partners:
                   - id: outage
                     webhookUrl: %s
@@ -111,7 +131,8 @@ class FaultSuiteIT {
                     events: [visitor.online]
                     apiKeys: [slow-key-123]
                     requireSignature: true
-                """.formatted(outage.url(), SECRET, slow.url(), SECRET));
+                """.formatted(outage.url(), SECRET, slow.url(), SECRET);
+        Path partners = Files.writeString(work.resolve("partners.yaml"), partnersYaml);
         broker = new StandaloneArtemis(work.resolve("artemis-instance").toAbsolutePath(), Ports.free(),
                 work.resolve("artemis.log")).editBrokerXml(FaultSuiteIT::fasterWebhookSchedule).start();
         httpPort = Ports.free();
@@ -133,6 +154,10 @@ class FaultSuiteIT {
         env.put("VISITOR_ONLINE_MAX_ATTEMPTS", "1000");
         env.put("VISITOR_ONLINE_FRESHNESS_SECONDS", "3600");
         env.put("OPENAPI_RATE_LIMIT_PER_SECOND", "0");
+        env.put("ADMIN_TOKEN", ADMIN_TOKEN);
+        // The partner-outage scenario times the broker's retry schedule; the breaker has its own scenario and bridge.
+        env.put("CIRCUIT_BREAKER_ENABLED", "false");
+        bridgeEnv = env;
         bridge = new BridgeJar(Path.of("target", "chat-bridge.jar"), work.resolve("bridge.log"), env,
                 List.of("-Xmx512m"), managementPort);
         bridge.start(true);
@@ -221,9 +246,14 @@ class FaultSuiteIT {
     }
 
     static String health() {
+        return health("");
+    }
+
+    /** @param query "" or e.g. "?exposureLevel=full" */
+    static String health(String query) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + managementPort + "/observe/health")).timeout(Duration.ofSeconds(5)).build(),
+                    URI.create("http://127.0.0.1:" + managementPort + "/observe/health" + query)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
             return "unreachable: " + e;
@@ -456,7 +486,8 @@ class FaultSuiteIT {
         assertEquals(0, accepted, "nothing hostile accepted");
         assertEquals(0, queued, "nothing enqueued");
         assertTrue(health().contains("UP"), health());
-        assertEquals(202, api.postJson("outage-key-123", OpenApiClient.text("v-1", null, "still fine")).status());
+        OpenApiClient.Answer fine = api.postJson("outage-key-123", OpenApiClient.text("v-1", null, "still fine"));
+        assertEquals(202, fine.status(), fine.toString());
     }
 
     @Test
@@ -474,5 +505,142 @@ class FaultSuiteIT {
             return partner.acknowledgedCount() >= sent.size() && partner.acknowledgedIds().containsAll(sent);
         });
         finish(String.format("backlog, max heap %.0f RSS %.0f MiB", max[0], max[1]), "backlog-", sent, start, 0);
+    }
+
+    /**
+     * A partner down (503, then connections refused) for far longer than its events' attempt budget would last
+     * without the breaker: its circuit opens, the backlog published meanwhile waits on webhook.breaker with its
+     * attempts intact, one probe goes out every probe interval, and the first probe after the partner recovers closes
+     * the circuit; then everything is delivered and nothing dead-lettered. The other partners keep receiving with
+     * their circuits closed. Its own bridge process (breaker on, the partner breaker added, visitor.online allowed
+     * 3 attempts) replaces the suite's bridge for the scenario, on the same broker.
+     */
+    @Test
+    @Order(9)
+    void aLongOutageBehindTheCircuitBreaker() throws Exception {
+        long start = System.nanoTime();
+        int port = Ports.free();
+        List<WebhookReceiver> receivers = new ArrayList<>();
+        WebhookReceiver down = new WebhookReceiver(port);
+        receivers.add(down);
+        down.respondWith(request -> signed(request) ? Reply.status(503) : Reply.status(401));
+        Path partners = Files.writeString(work.resolve("partners-breaker.yaml"), partnersYaml + """
+                  - id: breaker
+                    webhookUrl: %s
+                    secrets: [%s]
+                    events: [visitor.online]
+                    apiKeys: [breaker-key-123]
+                """.formatted(down.url(), SECRET));
+        Map<String, String> env = new LinkedHashMap<>(bridgeEnv);
+        env.put("PARTNERS_FILE", partners.toString());
+        env.put("CIRCUIT_BREAKER_ENABLED", "true");
+        env.put("CIRCUIT_MINIMUM_REQUESTS", String.valueOf(BREAKER_MINIMUM_REQUESTS));
+        env.put("CIRCUIT_PROBE_INTERVAL_SECONDS", String.valueOf(BREAKER_PROBE_INTERVAL_SECONDS));
+        env.put("VISITOR_ONLINE_MAX_ATTEMPTS", String.valueOf(BREAKER_MAX_ATTEMPTS));
+        AdminClient admin = new AdminClient(managementPort, ADMIN_TOKEN);
+        assertTrue(bridge.terminate(Duration.ofSeconds(30)), "the suite's bridge stops within its shutdown timeout");
+        BridgeJar breakerBridge = new BridgeJar(Path.of("target", "chat-bridge.jar"), work.resolve("bridge-breaker.log"),
+                env, List.of("-Xmx512m"), managementPort);
+        try {
+            breakerBridge.start(true);
+            Instant outageStart = Instant.now();
+            Set<String> sent = new HashSet<>(publishVisitors("breaker-first-", 20));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> state(admin, "breaker").equals("circuit-open"));
+            Instant opened = Instant.now();
+            long requestsBeforeOpen = down.requests().size();
+
+            // Probes, one at a time, a probe interval apart: what reaches the partner now is only them.
+            await().atMost(Duration.ofSeconds(4L * (BREAKER_PROBE_INTERVAL_SECONDS + 1) + 10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> probesSince(down, opened).size() >= 3);
+            sent.addAll(publishVisitors("breaker-backlog-a-", OUTAGE_BREAKER_EVENTS / 2));
+            // The others keep receiving, their circuits closed; the bridge is degraded, not down.
+            await().atMost(Duration.ofSeconds(60 + OUTAGE_BREAKER_EVENTS / 100)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    partner.acknowledgedIds().containsAll(sent) && outage.acknowledgedIds().containsAll(sent)
+                            && slow.acknowledgedIds().containsAll(sent));
+            for (String other : List.of("shop", "outage", "slow")) {
+                assertEquals("active", state(admin, other), other + " while breaker is down");
+            }
+            assertEquals("circuit-open", state(admin, "breaker"));
+            JsonNode health = JSON.readTree(health("?exposureLevel=full"));
+            assertEquals("UP", health.path("status").asText(), health.toString());
+            assertTrue(health.toString().contains("degraded") && health.toString().contains("breaker circuit-open"),
+                    "health names the open circuit: " + health);
+            assertTrue(down.acknowledgedIds().isEmpty());
+
+            // Then the partner refuses connections; probes keep going out (counted by the bridge: nobody answers).
+            down.close();
+            long failuresAtRefusal = admin.partner("breaker").get("consecutiveFailures").asLong();
+            long refusedFrom = System.nanoTime();
+            List<Instant> probes503 = probesSince(down, opened);
+            sent.addAll(publishVisitors("breaker-backlog-b-", OUTAGE_BREAKER_EVENTS - OUTAGE_BREAKER_EVENTS / 2));
+            await().during(Duration.ofSeconds(OUTAGE_BREAKER_SECONDS)).atMost(Duration.ofSeconds(OUTAGE_BREAKER_SECONDS + 30))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> state(admin, "breaker").equals("circuit-open")
+                            && deadLetters("DLQ.webhook.breaker", "breaker-") == 0);
+            JsonNode refused = admin.partner("breaker");
+            long refusedProbes = refused.get("consecutiveFailures").asLong() - failuresAtRefusal;
+            double refusedSeconds = (System.nanoTime() - refusedFrom) / 1e9;
+            assertEquals(sent.size(), refused.get("queued").asLong() + refused.get("inFlight").asLong(),
+                    "the backlog waits on webhook.breaker, each event once: " + refused);
+
+            // The partner is back: the next probe closes the circuit, and the backlog follows.
+            WebhookReceiver up = new WebhookReceiver(port);
+            receivers.add(up);
+            up.respondWith(FaultSuiteIT::acceptIfSigned);
+            Instant recovered = Instant.now();
+            await().atMost(Duration.ofSeconds(BREAKER_PROBE_INTERVAL_SECONDS + 15L)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> state(admin, "breaker").equals("active"));
+            double downSeconds = Duration.between(outageStart, recovered).toMillis() / 1000.0;
+            System.out.printf("circuit breaker: opened after %d requests; probes at 503 %s; %d probes refused in %.1f s; "
+                            + "closed %d ms after the recovery; %s%n", requestsBeforeOpen, gaps(probes503), refusedProbes,
+                    refusedSeconds, Duration.between(recovered, Instant.now()).toMillis(), refused);
+            finish(String.format("down %.0f s behind breaker, %d probes", downSeconds, probes503.size() + refusedProbes + 1),
+                    up, "DLQ.webhook.breaker", "breaker-", sent, start, 0);
+
+            // Probes a probe interval apart (the tick is a second: up to a second more), never a flood.
+            for (int i = 1; i < probes503.size(); i++) {
+                long gap = Duration.between(probes503.get(i - 1), probes503.get(i)).toMillis();
+                assertTrue(gap >= BREAKER_PROBE_INTERVAL_SECONDS * 1000L - 300 && gap <= BREAKER_PROBE_INTERVAL_SECONDS * 1000L + 2500,
+                        "probe " + (i + 1) + " came " + gap + " ms after the one before; the interval is "
+                                + BREAKER_PROBE_INTERVAL_SECONDS + " s: " + gaps(probes503));
+            }
+            assertTrue(refusedProbes >= Math.floor(refusedSeconds / (BREAKER_PROBE_INTERVAL_SECONDS + 1)) - 1
+                            && refusedProbes <= Math.ceil(refusedSeconds / BREAKER_PROBE_INTERVAL_SECONDS) + 1,
+                    refusedProbes + " probes in " + refusedSeconds + " s of refused connections; one every "
+                            + BREAKER_PROBE_INTERVAL_SECONDS + " s (to a second more) expected");
+            JsonNode after = admin.partner("breaker");
+            assertEquals("active", after.get("state").asText(), after.toString());
+            assertEquals(0, after.get("deadLetters").asLong(), after.toString());
+            assertEquals(0, after.get("expired").asLong(), after.toString());
+            assertEquals(0, after.get("consecutiveFailures").asLong(), after.toString());
+            assertEquals(0, deadLetters("EXPIRED.webhook.breaker", "breaker-"));
+            JsonNode healthAfter = JSON.readTree(health("?exposureLevel=full"));
+            assertEquals("UP", healthAfter.path("status").asText(), healthAfter.toString());
+            assertTrue(!healthAfter.toString().contains("degraded"), "every partner active again: " + healthAfter);
+            for (String other : List.of("shop", "outage", "slow")) {
+                assertEquals("active", state(admin, other), other);
+            }
+        } finally {
+            breakerBridge.close();
+            receivers.forEach(WebhookReceiver::close);
+            bridge.start(true);
+        }
+    }
+
+    static String state(AdminClient admin, String partnerId) {
+        return admin.partner(partnerId).get("state").asText();
+    }
+
+    /** When the partner got requests later than a second after its circuit opened (stragglers are done by then). */
+    static List<Instant> probesSince(WebhookReceiver receiver, Instant opened) {
+        return receiver.requests().stream().map(Request::receivedAt).filter(at -> at.isAfter(opened.plusSeconds(1))).sorted().toList();
+    }
+
+    static String gaps(List<Instant> times) {
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < times.size(); i++) {
+            gaps.add(Duration.between(times.get(i - 1), times.get(i)).toMillis());
+        }
+        return gaps + " ms apart";
     }
 }

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 import jakarta.jms.BytesMessage;
@@ -51,6 +53,7 @@ public class DeadLetters {
     /** Messages per broker transaction. */
     static final int BATCH = 100;
     private static final long RECEIVE_WAIT_MILLIS = 2000;
+    private static final long BROWSE_STALL_MILLIS = 5000;
     /** Set on a replayed delivery whose operator asked to deliver it despite its age. */
     public static final String IGNORE_FRESHNESS = BridgeHeaders.IGNORE_FRESHNESS;
     public static final String REPLAYED_AT = "chatbridgeReplayedAt";
@@ -98,23 +101,15 @@ public class DeadLetters {
         Filter filter = listing.filter();
         List<DeadLetter> found = new ArrayList<>();
         boolean truncated = false;
-        try (Connection connection = connections.createConnection();
-             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            connection.start();
-            for (String queue : queues(filter)) {
-                try (QueueBrowser browser = session.createBrowser(session.createQueue(queue), selector(filter, queue))) {
-                    Enumeration<?> messages = browser.getEnumeration();
-                    while (messages.hasMoreElements()) {
-                        if (found.size() == filter.limit()) {
-                            truncated = true;
-                            break;
-                        }
-                        found.add(describe((Message) messages.nextElement(), queue, listing.includeBody()));
-                    }
-                }
-                if (truncated) {
-                    break;
-                }
+        for (String queue : queues(filter)) {
+            int room = filter.limit() - found.size();
+            Browsed browsed = browse(queue, filter, room);
+            for (Message message : browsed.messages()) {
+                found.add(describe(message, queue, listing.includeBody()));
+            }
+            if (browsed.matching() > browsed.messages().size()) {
+                truncated = true;
+                break;
             }
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -137,7 +132,7 @@ public class DeadLetters {
             String target = sourceOf(queue);
             boolean sealed = isDeliveryQueue(target);
             List<String> replayable = new ArrayList<>();
-            for (Message message : browse(queue, filter, budget)) {
+            for (Message message : browse(queue, filter, budget).messages()) {
                 matched++;
                 if (sealed && !sealVerifies(message)) {
                     skipped++;
@@ -174,7 +169,7 @@ public class DeadLetters {
                 break;
             }
             List<String> ids = new ArrayList<>();
-            for (Message message : browse(queue, filter, budget)) {
+            for (Message message : browse(queue, filter, budget).messages()) {
                 ids.add(message.getJMSMessageID());
             }
             matched += ids.size();
@@ -220,18 +215,40 @@ public class DeadLetters {
         return moved;
     }
 
-    private List<Message> browse(String queue, Filter filter, int max) throws JMSException {
+    /** What a browse found, and how many messages matched on the broker when it started. */
+    private record Browsed(List<Message> messages, long matching) {
+    }
+
+    /**
+     * Up to {@code max} of the messages matching the filter, without consuming any. A JMS queue browser's enumeration
+     * ends whenever the consumer has nothing buffered at that instant (Artemis asks the broker for an immediate
+     * delivery, which a consumer out of flow-control credits cannot get), not when the queue is done; so the broker
+     * counts the matches first, and the browse goes on until it has seen them, or seen nothing new for
+     * {@link #BROWSE_STALL_MILLIS} (someone else took them meanwhile).
+     */
+    private Browsed browse(String queue, Filter filter, int max) throws JMSException {
+        String selector = selector(filter, queue);
+        long matching = broker.countMessages(queue, selector);
+        long wanted = Math.min(max, matching);
         List<Message> found = new ArrayList<>();
         try (Connection connection = connections.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-             QueueBrowser browser = session.createBrowser(session.createQueue(queue), selector(filter, queue))) {
+             QueueBrowser browser = session.createBrowser(session.createQueue(queue), selector)) {
             connection.start();
             Enumeration<?> messages = browser.getEnumeration();
-            while (messages.hasMoreElements() && found.size() < max) {
-                found.add((Message) messages.nextElement());
+            long lastSeen = System.nanoTime();
+            while (found.size() < wanted) {
+                if (messages.hasMoreElements()) {
+                    found.add((Message) messages.nextElement());
+                    lastSeen = System.nanoTime();
+                } else if (System.nanoTime() - lastSeen > TimeUnit.MILLISECONDS.toNanos(BROWSE_STALL_MILLIS)) {
+                    break;
+                } else {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
             }
         }
-        return found;
+        return new Browsed(found, matching);
     }
 
     /** The message as first queued on its source queue, with a fresh attempt budget. */

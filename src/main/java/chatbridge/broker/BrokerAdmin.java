@@ -16,6 +16,7 @@ import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.api.core.management.ManagementHelper;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.activemq.artemis.utils.SelectorTranslator;
 
 /**
  * Asks the broker about its queues, and pauses and resumes them, through Artemis' management address
@@ -65,6 +66,17 @@ public class BrokerAdmin {
 
     public boolean isPaused(String queue) {
         return depths(List.of(queue)).get(queue).paused();
+    }
+
+    /**
+     * How many messages on the queue match the JMS selector (null: all), as the broker counts them: what a browse
+     * of the queue must find.
+     */
+    public long countMessages(String queue, String jmsSelector) {
+        String resource = ResourceNames.QUEUE + queue;
+        Object count = jmsSelector == null ? invoke(resource, "countMessages")
+                : invoke(resource, "countMessages", SelectorTranslator.convertToActiveMQFilterString(jmsSelector));
+        return ((Number) count).longValue();
     }
 
     /** Stops the broker handing the queue's messages to any consumer; persisted, so it outlasts a broker restart. */

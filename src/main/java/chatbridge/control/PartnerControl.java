@@ -142,14 +142,16 @@ public class PartnerControl {
      * Counts one request's outcome (every HTTP request, quick retries included) and answers whether the partner's
      * circuit is open now, in which case a delivery that would be retried is held instead.
      *
-     * @param status the partner's HTTP status, null when it did not answer
+     * @param status the partner's HTTP status, null when it did not answer (the last answer it gave stays shown)
      * @param failed whether the partner failed the request (no answer, timeout, 408, 425, 429, 5xx)
      */
     public boolean record(String partnerId, Integer status, boolean failed, boolean probe) {
         Controls partner = of(partnerId);
         Instant now = clock.instant();
         synchronized (partner) {
-            partner.lastStatus = status;
+            if (status != null) {
+                partner.lastStatus = status; // the partner's last answer: a request it did not answer leaves it as it was
+            }
             if (status != null && status >= 200 && status < 300) {
                 partner.lastSuccessAt = now;
                 partner.consecutiveFailures = 0;

@@ -43,8 +43,8 @@ public record Partner(String id, String webhookUrl, String webhookEndpoint, Stri
     }
 
     /**
-     * Whether the other is this partner with the same settings: URL, secrets, subscriptions (with their filters' and
-     * transforms' origins), headers, keys and switches. A reload says which partners it changed with this.
+     * Whether the other is this partner with the same settings: URL, secrets, subscriptions (with their filters and
+     * transforms as written), headers, keys and switches. A reload says which partners it changed with this.
      */
     public boolean sameSettingsAs(Partner other) {
         return id.equals(other.id) && webhookUrl.equals(other.webhookUrl) && deliveryQueue.equals(other.deliveryQueue)
@@ -69,9 +69,9 @@ public record Partner(String id, String webhookUrl, String webhookEndpoint, Stri
         StringBuilder text = new StringBuilder();
         for (Subscription subscription : subscriptions) {
             text.append(subscription.types()).append('|')
-                    .append(subscription.filter() == null ? "" : subscription.filter().language() + ":" + subscription.filter().origin())
+                    .append(subscription.filter() == null ? "" : subscription.filter().language() + ":" + subscription.filter().source())
                     .append('|')
-                    .append(subscription.transform() == null ? "" : subscription.transform().language() + ":" + subscription.transform().origin())
+                    .append(subscription.transform() == null ? "" : subscription.transform().language() + ":" + subscription.transform().source())
                     .append(';');
         }
         return text.toString();

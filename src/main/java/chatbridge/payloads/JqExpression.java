@@ -28,10 +28,12 @@ final class JqExpression implements PayloadExpression {
 
     private final JsonQuery query;
     private final String origin;
+    private final String source;
     private final long timeLimitNanos;
 
     JqExpression(String source, String origin, long timeLimitNanos) {
         this.origin = origin;
+        this.source = source;
         this.timeLimitNanos = timeLimitNanos;
         try {
             this.query = JsonQuery.compile(source, JqBuiltins.VERSION);
@@ -48,6 +50,11 @@ final class JqExpression implements PayloadExpression {
     @Override
     public String origin() {
         return origin;
+    }
+
+    @Override
+    public String source() {
+        return source;
     }
 
     @Override

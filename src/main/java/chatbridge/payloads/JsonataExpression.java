@@ -43,10 +43,12 @@ final class JsonataExpression implements PayloadExpression {
 
     private final Jsonata compiled;
     private final String origin;
+    private final String source;
     private final long timeLimitNanos;
 
     JsonataExpression(String source, String origin, long timeLimitNanos) {
         this.origin = origin;
+        this.source = source;
         this.timeLimitNanos = timeLimitNanos;
         try {
             this.compiled = Jsonata.jsonata(source);
@@ -75,6 +77,11 @@ final class JsonataExpression implements PayloadExpression {
     @Override
     public String origin() {
         return origin;
+    }
+
+    @Override
+    public String source() {
+        return source;
     }
 
     @Override

@@ -18,6 +18,9 @@ public interface PayloadExpression {
      */
     String origin();
 
+    /** The expression as written: two expressions with the same language and source behave the same. */
+    String source();
+
     /**
      * The one JSON value the expression makes of this input: the webhook body of a transform.
      *
