@@ -120,11 +120,11 @@ public class BrokerAdmin {
                         + TIMEOUT_MILLIS + " ms", null);
             }
             if (!ManagementHelper.hasOperationSucceeded(reply)) {
-                throw new IllegalStateException("the broker refused " + name + " on " + resource + ": "
-                        + ManagementHelper.getResult(reply));
+                throw new BrokerUnavailableException("the broker refused " + name + " on " + resource + ": "
+                        + ManagementHelper.getResult(reply), null);
             }
             return ManagementHelper.getResult(reply);
-        } catch (BrokerUnavailableException | IllegalStateException e) {
+        } catch (BrokerUnavailableException e) {
             close();
             throw e;
         } catch (Exception e) {
@@ -170,7 +170,7 @@ public class BrokerAdmin {
         }
     }
 
-    /** The broker could not be reached or did not answer in time. */
+    /** The broker could not be reached, did not answer in time, or refused the call: nothing was changed. */
     public static final class BrokerUnavailableException extends RuntimeException {
         BrokerUnavailableException(String message, Throwable cause) {
             super(message, cause);
