@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import chatbridge.cli.AdminCli;
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts chat-bridge: configuration in application.properties, flows in routes/*.yaml. With {@code admin} as the first
@@ -21,7 +22,14 @@ public final class ChatBridgeApplication {
             // No main class: Main(Class) would scan its package for configuration classes and route builders, whatever
             // camel.main.basePackageScanEnabled says; application.properties names them instead.
             Main main = new Main();
-            main.run(args);
+            try {
+                main.run(args);
+            } catch (Exception e) {
+                // A start that fails after the embedded broker is up (a broken route file, say) would otherwise leave
+                // the JVM running on Artemis' threads, holding the journal's lock, until killed.
+                LoggerFactory.getLogger(ChatBridgeApplication.class).error("chat-bridge did not start", e);
+                System.exit(1);
+            }
         }
     }
 }

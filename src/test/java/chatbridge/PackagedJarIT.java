@@ -52,6 +52,29 @@ class PackagedJarIT {
         assertTrue(!naming.isEmpty(), "one line names the settings to set; see " + log);
     }
 
+    /** A route that cannot be built fails the start after the embedded broker is up: the JVM must still exit. */
+    @Test
+    void theJarExitsWhenItCannotStart() throws Exception {
+        Path dataDir = Files.createTempDirectory("chat-bridge-jar");
+        Path routes = Files.createDirectories(dataDir.resolve("routes"));
+        Files.writeString(routes.resolve("broken.yaml"), """
+                - route:
+                    id: broken
+                    from:
+                      uri: no-such-component:nowhere
+                      steps:
+                        - log: "never"
+                """);
+        Map<String, String> env = new java.util.HashMap<>(environment(dataDir, Ports.free(), Ports.free(), "http://127.0.0.1:9/hook"));
+        env.put("ROUTES_PATTERN", "file:" + routes.resolve("broken.yaml"));
+        Path log = dataDir.resolve("bridge.log");
+        try (BridgeJar bridge = new BridgeJar(Path.of("target", "chat-bridge.jar"), log, env, List.of(), 0)) {
+            assertTrue(bridge.runUntilExit(Duration.ofSeconds(60)) != 0, "exits with an error");
+        }
+        assertTrue(Files.readAllLines(log).stream().anyMatch(line -> line.contains("chat-bridge did not start")),
+                "says why; see " + log);
+    }
+
     @Test
     void theJarDeliversAnEventAndStopsOnSigterm() throws Exception {
         Path dataDir = Files.createTempDirectory("chat-bridge-jar");
