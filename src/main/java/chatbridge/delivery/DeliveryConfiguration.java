@@ -9,6 +9,7 @@ import chatbridge.catalog.DeliveryPolicy;
 import chatbridge.catalog.EventCatalog;
 import chatbridge.catalog.EventType;
 import chatbridge.control.PartnerControl;
+import chatbridge.metrics.BridgeMetrics;
 import chatbridge.partners.PartnerLoader;
 import chatbridge.partners.PartnerRegistry;
 import chatbridge.security.DeliverySeal;
@@ -30,6 +31,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
             @BeanInject("eventCatalog") EventCatalog catalog,
             @BeanInject("deliverySeal") DeliverySeal seal,
             @BeanInject("partnerControl") PartnerControl control,
+            @BeanInject("bridgeMetrics") BridgeMetrics metrics,
             @PropertyInject("chatbridge.policy.partner-message.max-attempts") int partnerMessageMaxAttempts,
             @PropertyInject("chatbridge.delivery.local-retries") int localRetries,
             @PropertyInject("chatbridge.delivery.retry-after-cap-seconds") int retryAfterCapSeconds) {
@@ -40,7 +42,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
         }
         policies.put(PartnerLoader.PARTNER_MESSAGE, new DeliveryPolicy(partnerMessageMaxAttempts, Duration.ZERO));
         return new WebhookDeliveries(partners, policies, new ResponseClassifier(Duration.ofSeconds(retryAfterCapSeconds)),
-                localRetries, seal, control, Clock.systemUTC());
+                localRetries, seal, control, metrics, Clock.systemUTC());
     }
 
     @BindToRegistry("webhookPayloads")

@@ -1,5 +1,7 @@
 package chatbridge.delivery;
 
+import java.time.Duration;
+
 import chatbridge.partners.Partner;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -19,6 +21,7 @@ public final class WebhookAttempt {
     private byte[] payload;
     private JsonNode expressionInput;
     private int localTry;
+    private long tryStartedNanos;
 
     WebhookAttempt(Partner partner, String eventId, String eventType, String occurredAt, String event, int attempt,
                    int maxAttempts) {
@@ -32,7 +35,7 @@ public final class WebhookAttempt {
     }
 
     /** The event's time, ISO-8601: the envelope's timestamp. */
-    String occurredAt() {
+    public String occurredAt() {
         return occurredAt;
     }
 
@@ -55,6 +58,12 @@ public final class WebhookAttempt {
 
     void startTry(int localTry) {
         this.localTry = localTry;
+        this.tryStartedNanos = System.nanoTime();
+    }
+
+    /** How long the HTTP request of the current try has taken so far. */
+    Duration tryDuration() {
+        return Duration.ofNanos(System.nanoTime() - tryStartedNanos);
     }
 
     public Partner partner() {

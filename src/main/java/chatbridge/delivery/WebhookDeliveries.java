@@ -12,6 +12,7 @@ import chatbridge.catalog.DeliveryPolicy;
 import chatbridge.control.PartnerControl;
 import chatbridge.failures.BridgeFailure;
 import chatbridge.failures.BridgeHeaders;
+import chatbridge.metrics.BridgeMetrics;
 import chatbridge.partners.Partner;
 import chatbridge.partners.PartnerRegistry;
 import chatbridge.security.DeliverySeal;
@@ -53,13 +54,15 @@ public class WebhookDeliveries {
     private final int localRetries;
     private final DeliverySeal seal;
     private final PartnerControl control;
+    private final BridgeMetrics metrics;
     private final Clock clock;
 
     public WebhookDeliveries(PartnerRegistry partners, Map<String, DeliveryPolicy> policies,
                              ResponseClassifier classifier, int localRetries, DeliverySeal seal, PartnerControl control,
-                             Clock clock) {
+                             BridgeMetrics metrics, Clock clock) {
         this.partners = partners;
         this.control = control;
+        this.metrics = metrics;
         this.policies = policies;
         this.classifier = classifier;
         this.localRetries = localRetries;
@@ -151,6 +154,7 @@ public class WebhookDeliveries {
         BridgeFailure failure = noAnswer != null ? transportFailure(noAnswer)
                 : classifier.classify(status == null ? 200 : status, message.getHeader("Retry-After", String.class),
                         clock.instant());
+        metrics.attempt(webhook.partner().id(), webhook.tryDuration());
         boolean probe = PartnerControl.PROBE.equals(exchange.getProperty(PartnerControl.ADMISSION));
         boolean circuitOpen = control.record(webhook.partner().id(), status, failure != null && failure.wouldRetry(), probe);
         if (failure == null) {

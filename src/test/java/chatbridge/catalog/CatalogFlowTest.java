@@ -190,9 +190,10 @@ class CatalogFlowTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> chat.browse("webhook.big-orders").isEmpty());
         assertTrue(chat.browse("DLQ.webhook.big-orders").isEmpty());
         String metrics = get(bridge.managementPort(), "/observe/metrics");
-        assertTrue(metrics.lines().anyMatch(line -> line.startsWith("chatbridge_events_filtered_total")
-                && line.contains("partner=\"big-orders\"") && line.contains("type=\"order.completed\"")
-                && !line.endsWith(" 0.0")), metrics.lines().filter(l -> l.contains("filtered")).toList().toString());
+        assertTrue(metrics.lines().anyMatch(line -> line.startsWith("chatbridge_deliveries_total")
+                && line.contains("partner=\"big-orders\"") && line.contains("event_type=\"order.completed\"")
+                && line.contains("outcome=\"filtered\"") && !line.endsWith(" 0.0")),
+                metrics.lines().filter(l -> l.contains("filtered")).toList().toString());
     }
 
     @Test
