@@ -189,6 +189,9 @@ class CircuitBreakerFlowTest {
             JsonNode health = health(bridge);
             assertEquals("UP", health.path("status").asText(), health.toString());
             assertEquals("degraded: shop paused", partnersCheck(health).path("message").asText(), health.toString());
+            // Degraded, not unready: the bridge still takes every event, and a restart would not resume the partner.
+            JsonNode ready = health(bridge, "/ready");
+            assertEquals("UP", ready.path("status").asText(), ready.toString());
 
             bridge.restart();
 

@@ -59,6 +59,16 @@ class BrokerRestartTest {
                     URI.create("http://127.0.0.1:" + bridge.managementPort() + "/observe/health")).build();
             await().atMost(Duration.ofSeconds(15)).until(() ->
                     management.send(health, HttpResponse.BodyHandlers.ofString()).body().contains("DOWN"));
+            // Not ready while the broker is away, but alive: restarting the bridge would not bring the broker back.
+            HttpRequest ready = HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + bridge.managementPort() + "/observe/health/ready")).build();
+            HttpRequest live = HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + bridge.managementPort() + "/observe/health/live")).build();
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    management.send(ready, HttpResponse.BodyHandlers.ofString()).body().contains("DOWN"));
+            HttpResponse<String> liveness = management.send(live, HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, liveness.statusCode(), liveness.body());
+            assertTrue(liveness.body().contains("UP"), liveness.body());
             int deliveredDuringOutage = partner.acknowledgedIds().size();
             assertTrue(deliveredDuringOutage < events, "the outage happened mid-drain");
 
@@ -66,6 +76,8 @@ class BrokerRestartTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> partner.acknowledgedIds().containsAll(published));
             await().atMost(Duration.ofSeconds(15)).until(() ->
                     management.send(health, HttpResponse.BodyHandlers.ofString()).body().contains("UP"));
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    management.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
             assertEquals(published, partner.acknowledgedIds(), "every event, nothing else");
         }
     }
