@@ -32,6 +32,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
             @BeanInject("deliverySeal") DeliverySeal seal,
             @BeanInject("partnerControl") PartnerControl control,
             @BeanInject("bridgeMetrics") BridgeMetrics metrics,
+            @BeanInject("webhookFailureLog") FailureLog failureLog,
             @PropertyInject("chatbridge.policy.partner-message.max-attempts") int partnerMessageMaxAttempts,
             @PropertyInject("chatbridge.delivery.local-retries") int localRetries,
             @PropertyInject("chatbridge.delivery.retry-after-cap-seconds") int retryAfterCapSeconds) {
@@ -42,7 +43,13 @@ public class DeliveryConfiguration implements CamelConfiguration {
         }
         policies.put(PartnerLoader.PARTNER_MESSAGE, new DeliveryPolicy(partnerMessageMaxAttempts, Duration.ZERO));
         return new WebhookDeliveries(partners, policies, new ResponseClassifier(Duration.ofSeconds(retryAfterCapSeconds)),
-                localRetries, seal, control, metrics, Clock.systemUTC());
+                localRetries, seal, control, metrics, failureLog, Clock.systemUTC());
+    }
+
+    /** Failed deliveries logged once, then summarised per partner per interval (README, Operations). */
+    @BindToRegistry("webhookFailureLog")
+    public FailureLog webhookFailureLog(@PropertyInject("chatbridge.delivery.failure-log-interval-seconds") int intervalSeconds) {
+        return new FailureLog(Duration.ofSeconds(intervalSeconds), Clock.systemUTC());
     }
 
     @BindToRegistry("webhookPayloads")

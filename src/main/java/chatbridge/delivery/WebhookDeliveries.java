@@ -55,12 +55,14 @@ public class WebhookDeliveries {
     private final DeliverySeal seal;
     private final PartnerControl control;
     private final BridgeMetrics metrics;
+    private final FailureLog failureLog;
     private final Clock clock;
 
     public WebhookDeliveries(PartnerRegistry partners, Map<String, DeliveryPolicy> policies,
                              ResponseClassifier classifier, int localRetries, DeliverySeal seal, PartnerControl control,
-                             BridgeMetrics metrics, Clock clock) {
+                             BridgeMetrics metrics, FailureLog failureLog, Clock clock) {
         this.partners = partners;
+        this.failureLog = failureLog;
         this.control = control;
         this.metrics = metrics;
         this.policies = policies;
@@ -179,8 +181,9 @@ public class WebhookDeliveries {
         } else if ("endpoint-gone".equals(failure.reason())) {
             LOG.warn("Partner {} endpoint gone (HTTP 410) for event {}: check its webhookUrl", webhook.partner().id(), webhook.eventId());
         } else {
-            LOG.warn("Event {} to partner {} failed (attempt {}/{}): {}", webhook.eventId(), webhook.partner().id(),
-                    webhook.attempt(), webhook.maxAttempts(), failure.getMessage());
+            failureLog.failed(webhook.partner().id(), failure.reason(), "Event " + webhook.eventId() + " to partner "
+                    + webhook.partner().id() + " failed (attempt " + webhook.attempt() + "/" + webhook.maxAttempts() + "): "
+                    + failure.getMessage());
         }
         exchange.setProperty(FAILURE, failure);
         return switch (failure.kind()) {
