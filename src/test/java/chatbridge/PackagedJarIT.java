@@ -1,6 +1,7 @@
 package chatbridge;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -98,5 +99,43 @@ class PackagedJarIT {
             assertTrue(output.contains("Embedded Artemis stopped"), "graceful stop");
             assertTrue(!output.contains(SECRET.substring(6)), "the signing secret never appears in the log");
         }
+    }
+
+    /** LOG_FORMAT=json: every line one JSON object; a failed delivery's line carries its ids, status and duration. */
+    @Test
+    void jsonLogsCarryTheDeliverysIdsAndNoPayload() throws Exception {
+        Path dataDir = Files.createTempDirectory("chat-bridge-jar");
+        int brokerPort = Ports.free();
+        int managementPort = Ports.free();
+        Path log = dataDir.resolve("bridge.log");
+        try (WebhookReceiver partner = new WebhookReceiver()) {
+            partner.respondWith(request -> WebhookReceiver.Reply.status(503));
+            Map<String, String> env = new java.util.HashMap<>(environment(dataDir, brokerPort, managementPort, partner.url()));
+            env.put("LOG_FORMAT", "json");
+            try (BridgeJar bridge = new BridgeJar(Path.of("target", "chat-bridge.jar"), log, env, List.of(), managementPort)) {
+                bridge.start(true);
+                try (ChatSystem chat = new ChatSystem("tcp://127.0.0.1:" + brokerPort)) {
+                    chat.sendText("chat.order.completed", ChatSystem.orderCompleted("json-1", "v-json", Instant.now()));
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("failed (attempt 1/"));
+                assertTrue(bridge.terminate(Duration.ofSeconds(20)));
+            }
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode failure = null;
+        for (String line : Files.readAllLines(log)) {
+            com.fasterxml.jackson.databind.JsonNode entry = json.readTree(line); // throws if a line is not JSON
+            if (entry.path("message").asText().contains("failed (attempt 1/")) {
+                failure = entry;
+            }
+            assertTrue(!line.contains("v-json"), "no payload in the log: " + line);
+        }
+        assertTrue(failure != null);
+        assertEquals("json-1", failure.path("eventId").asText(), failure.toString());
+        assertEquals("shop", failure.path("partner").asText(), failure.toString());
+        assertEquals("1", failure.path("attempt").asText(), failure.toString());
+        assertEquals("503", failure.path("status").asText(), failure.toString());
+        assertTrue(failure.has("durationMs"), failure.toString());
+        assertEquals("WARN", failure.path("level").asText());
     }
 }

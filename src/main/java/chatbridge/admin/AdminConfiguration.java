@@ -36,7 +36,7 @@ public class AdminConfiguration implements CamelConfiguration {
         return component;
     }
 
-    @BindToRegistry("adminRequests")
+    @BindToRegistry(value = "adminRequests", lazy = true)
     public AdminRequests adminRequests(@PropertyInject("chatbridge.admin.token") String token) {
         return new AdminRequests(Secrets.fromEnvironment().resolve(token, "ADMIN_TOKEN"), Clock.systemUTC());
     }

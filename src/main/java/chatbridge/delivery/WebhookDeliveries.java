@@ -18,9 +18,12 @@ import chatbridge.partners.PartnerRegistry;
 import chatbridge.security.DeliverySeal;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.spi.Synchronization;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The verdicts and values of the partner-webhook-delivery route (routes/webhook-delivery.yaml): {@link #begin} once
@@ -47,6 +50,16 @@ public class WebhookDeliveries {
     public static final String HOLD = "hold";
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);
+    private static final String[] MDC_KEYS = {"eventId", "partner", "attempt", "status", "durationMs"};
+    /** The consumer thread goes on to other messages: nothing of this one stays in its MDC. */
+    private static final Synchronization CLEAR_MDC = new SynchronizationAdapter() {
+        @Override
+        public void onDone(Exchange exchange) {
+            for (String key : MDC_KEYS) {
+                MDC.remove(key);
+            }
+        }
+    };
 
     private final PartnerRegistry partners;
     private final Map<String, DeliveryPolicy> policies;
@@ -100,6 +113,11 @@ public class WebhookDeliveries {
         }
         int attempt = message.getHeader(BridgeHeaders.PRIOR_ATTEMPTS, 0, Integer.class)
                 + message.getHeader(BridgeHeaders.DELIVERY_COUNT, 1, Integer.class);
+        // The ids of this delivery on every log line written for it (LOG_FORMAT=json shows them as fields).
+        MDC.put("eventId", eventId);
+        MDC.put("partner", partner.id());
+        MDC.put("attempt", Integer.toString(attempt));
+        exchange.getExchangeExtension().addOnCompletion(CLEAR_MDC);
         exchange.setProperty(ATTEMPT, new WebhookAttempt(partner, eventId, type, occurredAt, event, attempt, policy.maxAttempts()));
         exchange.setProperty(WEBHOOK_URL, partner.webhookUrl());
         exchange.setProperty(WEBHOOK_ENDPOINT, partner.webhookEndpoint());
@@ -156,7 +174,9 @@ public class WebhookDeliveries {
         BridgeFailure failure = noAnswer != null ? transportFailure(noAnswer)
                 : classifier.classify(status == null ? 200 : status, message.getHeader("Retry-After", String.class),
                         clock.instant());
-        metrics.attempt(webhook.partner().id(), webhook.tryDuration());
+        Duration took = webhook.tryDuration();
+        metrics.attempt(webhook.partner().id(), took);
+        MDC.put("durationMs", Long.toString(took.toMillis()));
         boolean probe = PartnerControl.PROBE.equals(exchange.getProperty(PartnerControl.ADMISSION));
         boolean circuitOpen = control.record(webhook.partner().id(), status, failure != null && failure.wouldRetry(), probe);
         if (failure == null) {
@@ -164,6 +184,7 @@ public class WebhookDeliveries {
         }
         if (status != null) {
             exchange.setProperty(BridgeHeaders.LAST_STATUS, status);
+            MDC.put("status", status.toString());
         }
         if (circuitOpen && failure.wouldRetry()) {
             // The partner is down as a whole: this event waits with the others, its attempt not spent.

@@ -50,7 +50,7 @@ public final class DemoApplication {
 
     public static void main(String... args) {
         // Before anything logs: the trace is the demo's output, the bridge's INFO logs would bury it.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("LOG_LEVEL", "WARN"); // read by logback.xml, before the first logger is made
         DemoResult result = new DemoApplication(utf8Stdout(), DEFAULT_TIMEOUT).run();
         if (result.exitCode() != 0) {
             System.exit(result.exitCode());

@@ -190,7 +190,7 @@ public final class PartnerSimulator implements AutoCloseable {
      * (default http://127.0.0.1:8080) and PRINT_BODIES (true: print each webhook's body). Runs until stopped with Ctrl-C.
      */
     public static void main(String... args) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("LOG_LEVEL", "WARN"); // read by logback.xml, before the first logger is made
         PrintStream out = DemoApplication.utf8Stdout();
         String secret = System.getenv("PARTNER_WEBHOOK_SECRET");
         String key = System.getenv("PARTNER_API_KEY");
