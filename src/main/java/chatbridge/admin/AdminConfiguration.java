@@ -66,6 +66,11 @@ public class AdminConfiguration implements CamelConfiguration {
         return new PartnersReload(context, source, registry, catalog, control);
     }
 
+    @BindToRegistry(value = "adminConsole", lazy = true)
+    public AdminConsole adminConsole() {
+        return new AdminConsole();
+    }
+
     @BindToRegistry(value = "adminDocument", lazy = true)
     public AdminDocument adminDocument() {
         return new AdminDocument();

@@ -34,6 +34,11 @@ public class PartnerAdmin {
         return Map.of("partners", views(control.statuses()));
     }
 
+    /** GET /admin/activity: per partner and minute, delivered and failed requests of the last 15 minutes. */
+    public Map<String, List<PartnerControl.Activity>> activity() {
+        return Map.of("partners", control.activity());
+    }
+
     public PartnerView pause(String partnerId) {
         known(partnerId);
         return views(List.of(control.pause(partnerId))).get(0);

@@ -66,9 +66,16 @@ public class PartnerControl {
                          int consecutiveFailures, Instant nextProbeAt) {
     }
 
+    /** Minutes of delivery activity kept per partner, for the console's chart. */
+    public static final int ACTIVITY_MINUTES = 15;
+
     private static final class Controls {
         final CircuitBreaker circuit;
         volatile boolean paused;
+        /** Per minute (epoch minute modulo the ring): requests the partner answered 2xx, and failed ones. */
+        final long[] activityMinute = new long[ACTIVITY_MINUTES];
+        final int[] delivered = new int[ACTIVITY_MINUTES];
+        final int[] failed = new int[ACTIVITY_MINUTES];
         Instant lastSuccessAt;
         Instant lastFailureAt;
         Integer lastStatus;
@@ -152,12 +159,15 @@ public class PartnerControl {
             if (status != null) {
                 partner.lastStatus = status; // the partner's last answer: a request it did not answer leaves it as it was
             }
+            int slot = activitySlot(partner, now);
             if (status != null && status >= 200 && status < 300) {
                 partner.lastSuccessAt = now;
                 partner.consecutiveFailures = 0;
+                partner.delivered[slot]++;
             } else {
                 partner.lastFailureAt = now;
                 partner.consecutiveFailures++;
+                partner.failed[slot]++;
             }
         }
         switch (partner.circuit.record(failed, probe, now)) {
@@ -216,6 +226,43 @@ public class PartnerControl {
             return new Status(partnerId, state, partner.lastSuccessAt, partner.lastFailureAt, partner.lastStatus,
                     partner.consecutiveFailures, partner.circuit.nextProbeAt());
         }
+    }
+
+    /** Requests a partner answered 2xx, and requests that failed, per minute: the last {@link #ACTIVITY_MINUTES}. */
+    public record Activity(String id, List<String> minutes, List<Integer> delivered, List<Integer> failed) {
+    }
+
+    public List<Activity> activity() {
+        long nowMinute = clock.instant().getEpochSecond() / 60;
+        List<Activity> all = new ArrayList<>();
+        for (Partner partner : partners.all()) {
+            Controls controls = of(partner.id());
+            List<String> minutes = new ArrayList<>();
+            List<Integer> delivered = new ArrayList<>();
+            List<Integer> failed = new ArrayList<>();
+            synchronized (controls) {
+                for (long minute = nowMinute - ACTIVITY_MINUTES + 1; minute <= nowMinute; minute++) {
+                    int slot = (int) Math.floorMod(minute, (long) ACTIVITY_MINUTES);
+                    boolean current = controls.activityMinute[slot] == minute;
+                    minutes.add(Instant.ofEpochSecond(minute * 60).toString());
+                    delivered.add(current ? controls.delivered[slot] : 0);
+                    failed.add(current ? controls.failed[slot] : 0);
+                }
+            }
+            all.add(new Activity(partner.id(), minutes, delivered, failed));
+        }
+        return all;
+    }
+
+    private static int activitySlot(Controls partner, Instant now) {
+        long minute = now.getEpochSecond() / 60;
+        int slot = (int) Math.floorMod(minute, (long) ACTIVITY_MINUTES);
+        if (partner.activityMinute[slot] != minute) {
+            partner.activityMinute[slot] = minute;
+            partner.delivered[slot] = 0;
+            partner.failed[slot] = 0;
+        }
+        return slot;
     }
 
     /** Every configured partner's status, in configuration order. */

@@ -93,6 +93,11 @@ public class ProblemResponses {
         return body.toString();
     }
 
+    /** What a path that is not there is. */
+    public static ProblemKind notFoundKind() {
+        return Fallback.NOT_FOUND;
+    }
+
     /** For the catch-all routes: any path the API does not have. */
     public void notFound(Exchange exchange) {
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);

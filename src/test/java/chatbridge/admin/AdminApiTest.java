@@ -24,6 +24,7 @@ class AdminApiTest {
     static final String TOKEN = "admin-token-for-tests-0123456789";
     private static final List<String[]> ENDPOINTS = List.of(
             new String[] {"GET", "/admin/partners"},
+            new String[] {"GET", "/admin/activity"},
             new String[] {"POST", "/admin/partners/shop/pause"},
             new String[] {"POST", "/admin/partners/shop/resume"},
             new String[] {"GET", "/admin/dead-letters"},

@@ -76,6 +76,7 @@ class AdminApiDocumentTest {
                 .forEachRemaining(method -> operations.add(method.toUpperCase() + " " + path.getKey())));
         assertEquals(new TreeSet<>(Set.of(
                 "GET /admin/partners",
+                "GET /admin/activity",
                 "POST /admin/partners/{id}/pause",
                 "POST /admin/partners/{id}/resume",
                 "GET /admin/dead-letters",
