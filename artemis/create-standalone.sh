@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates a standalone Artemis 2.40.0 broker instance that uses chat-bridge's broker.xml and its broker roles.
+# Creates a standalone Artemis 2.44.0 broker instance that uses chat-bridge's broker.xml and its broker roles.
 # The distribution comes from Maven Central (no other download), so this works wherever the build does.
 #
 #   artemis/create-standalone.sh [INSTANCE_DIR]        (default: target/artemis-instance)
@@ -9,11 +9,11 @@
 # Their passwords come from ARTEMIS_PASSWORD, BRIDGE_BROKER_PASSWORD, CHAT_SYSTEM_PASSWORD and OPERATOR_PASSWORD;
 # any that is unset is generated. All of them end up in INSTANCE_DIR/etc/chat-bridge.env (readable by you only),
 # ready for `set -a; . INSTANCE_DIR/etc/chat-bridge.env; set +a` before starting the bridge or a client.
-# ARTEMIS_VERSION (default 2.40.0). The broker listens on 127.0.0.1:$ARTEMIS_PORT (default 61616), read when it starts.
+# ARTEMIS_VERSION (default 2.44.0). The broker listens on 127.0.0.1:$ARTEMIS_PORT (default 61616), read when it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-version="${ARTEMIS_VERSION:-2.40.0}"
+version="${ARTEMIS_VERSION:-2.44.0}"
 instance="${1:-target/artemis-instance}"
 dist_dir="target/artemis-dist"
 home="$dist_dir/apache-artemis-$version"

@@ -636,8 +636,8 @@ public final class Bench {
                     String.format(Locale.ROOT, "%.0f", row.heapMiB()), String.format(Locale.ROOT, "%.0f", row.rssMiB())));
         }
         System.out.println();
-        System.out.println("broker: " + (standalone ? "standalone Artemis 2.40.0 distribution, own process, TCP on 127.0.0.1"
-                : "embedded Artemis 2.40.0 in the bridge process") + " (NIO journal); machine: "
+        System.out.println("broker: " + (standalone ? "standalone Artemis 2.44.0 distribution, own process, TCP on 127.0.0.1"
+                : "embedded Artemis 2.44.0 in the bridge process") + " (NIO journal); machine: "
                 + Runtime.getRuntime().availableProcessors() + " cores");
         System.out.print(table);
         Path dir = RESULTS;

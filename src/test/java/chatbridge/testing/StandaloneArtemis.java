@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * The Artemis 2.40.0 distribution (from Maven Central, via artemis/create-standalone.sh) as its own process, with
+ * The Artemis 2.44.0 distribution (from Maven Central, via artemis/create-standalone.sh) as its own process, with
  * chat-bridge's broker.xml, on 127.0.0.1. Can be stopped gracefully, killed, and started again on its journal.
  */
 public final class StandaloneArtemis implements AutoCloseable {
