@@ -1,5 +1,6 @@
 package chatbridge.admin;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -304,7 +305,7 @@ public class DeadLetters {
             } else if (message instanceof BytesMessage bytes) {
                 byte[] raw = new byte[(int) bytes.getBodyLength()];
                 bytes.readBytes(raw);
-                body = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+                body = new String(raw, StandardCharsets.UTF_8);
             }
         }
         return new DeadLetter(eventId != null ? eventId : message.getJMSMessageID(), message.getJMSMessageID(), queue,

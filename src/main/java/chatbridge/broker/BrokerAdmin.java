@@ -49,7 +49,11 @@ public class BrokerAdmin {
     }
 
     public Map<String, Depth> depths(Collection<String> queues) {
-        Set<String> existing = new HashSet<>(queueNames());
+        return depths(queues, new HashSet<>(queueNames()));
+    }
+
+    /** @param existing the broker's queue names, when the caller has just read them */
+    public Map<String, Depth> depths(Collection<String> queues, Set<String> existing) {
         Map<String, Depth> depths = new LinkedHashMap<>();
         for (String queue : queues) {
             if (!existing.contains(queue)) {

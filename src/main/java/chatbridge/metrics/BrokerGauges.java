@@ -1,6 +1,7 @@
 package chatbridge.metrics;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,12 +48,13 @@ public class BrokerGauges {
         }
         List<String> queues = new ArrayList<>();
         try {
-            for (String queue : broker.queueNames()) {
+            List<String> existing = broker.queueNames();
+            for (String queue : existing) {
                 if (watched(queue)) {
                     queues.add(queue);
                 }
             }
-            broker.depths(queues).forEach((queue, depth) -> {
+            broker.depths(queues, new HashSet<>(existing)).forEach((queue, depth) -> {
                 if (depths.put(queue, depth.messages() + depth.delivering()) == null) {
                     Gauge.builder("chatbridge.queue.messages", depths, known -> known.getOrDefault(queue, 0L))
                             .tags("queue", queue).register(registry.get());

@@ -12,34 +12,9 @@ import org.slf4j.LoggerFactory;
 /** Renders a {@link Problem} (or anything unexpected) as an RFC 9457 application/problem+json answer. */
 public class ProblemResponses {
     /** What every API answers for a path it does not have, or for a bug. */
-    enum Fallback implements ProblemKind {
-        NOT_FOUND(404, "not-found", "No such resource"),
-        INTERNAL_ERROR(500, "internal-error", "Internal error");
-
-        private final int status;
-        private final String slug;
-        private final String title;
-
-        Fallback(int status, String slug, String title) {
-            this.status = status;
-            this.slug = slug;
-            this.title = title;
-        }
-
-        @Override
-        public int status() {
-            return status;
-        }
-
-        @Override
-        public String slug() {
-            return slug;
-        }
-
-        @Override
-        public String title() {
-            return title;
-        }
+    private record Fallback(int status, String slug, String title) implements ProblemKind {
+        static final Fallback NOT_FOUND = new Fallback(404, "not-found", "No such resource");
+        static final Fallback INTERNAL_ERROR = new Fallback(500, "internal-error", "Internal error");
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
