@@ -11,6 +11,12 @@ import java.util.Arrays;
  * {@code probeInterval} it lets one event through as a probe (half-open); the probe's success closes it, its failure
  * keeps it open for another interval. Answers that reject one event (other 4xx) show the partner is up: they count
  * as successes here and never open the circuit.
+ *
+ * <p>With several bridges on one broker the circuit is the partner's: the bridge that opened it (or whose probe
+ * failed last) is the prober and tells the others, who {@link #follow} it: open too, and due a probe only one
+ * interval after the prober's next one, so the partner gets one probe per interval from all of them together, and
+ * another bridge takes over probing if the prober goes quiet. Two probers that hear each other settle on the one
+ * whose bridge id sorts first.
  */
 final class CircuitBreaker {
     enum State { CLOSED, OPEN, HALF_OPEN }
@@ -26,8 +32,8 @@ final class CircuitBreaker {
         HOLD
     }
 
-    /** A change of state worth one log line. */
-    enum Change { NONE, OPENED, CLOSED, STILL_OPEN }
+    /** A change of state worth one log line (and, but for FOLLOWED and NONE, worth telling the other bridges). */
+    enum Change { NONE, OPENED, CLOSED, STILL_OPEN, FOLLOWED }
 
     /** The settings; {@code enabled = false} keeps every circuit closed. */
     record Settings(boolean enabled, int failureRatePercent, int minimumRequests, Duration window, Duration probeInterval) {
@@ -45,6 +51,8 @@ final class CircuitBreaker {
     private Instant nextProbeAt;
     /** When the circuit last went half-open: the next probe is due an interval after the last one was. */
     private Instant halfOpenedAt;
+    /** Open because another bridge said so, which probes first; false once this bridge opened it or probed. */
+    private boolean following;
 
     CircuitBreaker(Settings settings) {
         this.settings = settings;
@@ -94,6 +102,7 @@ final class CircuitBreaker {
         if (probe) {
             probeUnderWay = false;
             notifyAll();
+            following = false;
             if (failed) {
                 state = State.OPEN;
                 nextProbeAt = (halfOpenedAt == null ? now : halfOpenedAt).plus(settings.probeInterval());
@@ -126,6 +135,7 @@ final class CircuitBreaker {
         if (windowRequests >= settings.minimumRequests()
                 && windowFailures * 100 >= (long) settings.failureRatePercent() * windowRequests) {
             state = State.OPEN;
+            following = false;
             nextProbeAt = now.plus(settings.probeInterval());
             return Change.OPENED;
         }
@@ -146,10 +156,33 @@ final class CircuitBreaker {
         return false;
     }
 
+    /**
+     * Another bridge opened the partner's circuit, or its probe failed; it probes next at {@code probeAt}. This
+     * circuit opens too and waits one interval longer, unless it is a prober itself and comes first by bridge id
+     * ({@code thisBridgeFirst}): then it goes on probing and the other bridge follows it once it hears from it.
+     */
+    synchronized Change follow(Instant probeAt, boolean thisBridgeFirst) {
+        boolean prober = state != State.CLOSED && !following;
+        if (prober && thisBridgeFirst) {
+            return Change.NONE;
+        }
+        if (state == State.HALF_OPEN && probeUnderWay) {
+            return Change.NONE; // this probe's verdict comes first, and is told to the others
+        }
+        Change change = state == State.CLOSED ? Change.FOLLOWED : Change.NONE;
+        state = State.OPEN;
+        following = true;
+        probeUnderWay = false;
+        nextProbeAt = probeAt.plus(settings.probeInterval());
+        notifyAll();
+        return change;
+    }
+
     /** Closed again, with an empty window: an operator resumed the partner, or a probe succeeded. */
     synchronized void close() {
         state = State.CLOSED;
         probeUnderWay = false;
+        following = false;
         nextProbeAt = null;
         Arrays.fill(requests, 0);
         Arrays.fill(failures, 0);

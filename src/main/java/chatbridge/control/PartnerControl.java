@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import chatbridge.broker.BrokerAdmin;
 import chatbridge.partners.Partner;
@@ -29,8 +31,11 @@ import org.springframework.jms.listener.AbstractMessageListenerContainer;
  *   <li>A pause is the broker's: the partner's queue is paused on the broker (persisted, so it outlasts restarts of
  *   the bridge and of the broker, and every bridge on that broker stops), and this bridge's consumers stop too.
  *   Every few seconds ({@link #tick}) each bridge reads the pauses back from the broker.</li>
- *   <li>A circuit is this bridge's: see {@link CircuitBreaker}. While it is open, the partner's consumers stop; when
- *   a probe is due they start again and the first event is the probe, the others wait for its verdict.</li>
+ *   <li>A circuit is the partner's: see {@link CircuitBreaker}. While it is open, the partner's consumers stop; when
+ *   a probe is due they start again and the first event is the probe, the others wait for its verdict. Each change
+ *   this bridge makes (opened, probe failed, closed) is {@link CircuitNews news} for the other bridges on the broker
+ *   (routes/partner-controls.yaml sends it on and hands theirs to {@link #heard}), so one bridge finding the partner
+ *   down holds its events on all of them, and one successful probe resumes them all.</li>
  * </ul>
  * The route asks {@link #admit} before each delivery and {@link #record}s each answer; an event that must not be
  * delivered now is held: back onto its queue without spending an attempt (routes/error-handling.yaml, on-held).
@@ -61,7 +66,16 @@ public class PartnerControl {
         }
     }
 
-    /** What /admin/partners shows of a partner besides its queues. Times and status are this bridge's. */
+    /** One bridge's news of a partner's circuit: {@link #OPEN} with its next probe, or {@link #CLOSED}. */
+    public record CircuitNews(String partnerId, String circuit, Instant nextProbeAt, String bridgeId) {
+        public static final String OPEN = "open";
+        public static final String CLOSED = "closed";
+    }
+
+    /**
+     * What /admin/partners shows of a partner besides its queues. The state is the partner's (pause and circuit, the
+     * same on every bridge); the times, last status and failure count are this bridge's own deliveries.
+     */
     public record Status(String id, State state, Instant lastSuccessAt, Instant lastFailureAt, Integer lastStatus,
                          int consecutiveFailures, Instant nextProbeAt) {
     }
@@ -92,6 +106,9 @@ public class PartnerControl {
     private final CircuitBreaker.Settings settings;
     private final Duration probeWait;
     private final Clock clock;
+    private final Consumer<CircuitNews> announce;
+    /** Tells this bridge's news from the others' (and settles which of two probers goes on probing). */
+    private final String bridgeId = UUID.randomUUID().toString();
     private final Map<String, Controls> controls = new ConcurrentHashMap<>();
     private int ticks;
     /** Whether the pauses have been read from the broker since the bridge started: until then, nobody knows them. */
@@ -100,15 +117,17 @@ public class PartnerControl {
     /**
      * @param probeWait how long a delivery waits for the verdict of the probe under way before it is held: longer
      *                  than one request can take
+     * @param announce  sends this bridge's circuit news to the other bridges
      */
     public PartnerControl(PartnerRegistry partners, BrokerAdmin broker, CamelContext context,
-                          CircuitBreaker.Settings settings, Duration probeWait, Clock clock) {
+                          CircuitBreaker.Settings settings, Duration probeWait, Clock clock, Consumer<CircuitNews> announce) {
         this.partners = partners;
         this.broker = broker;
         this.context = context;
         this.settings = settings;
         this.probeWait = probeWait;
         this.clock = clock;
+        this.announce = announce;
     }
 
     private Controls of(String partnerId) {
@@ -177,20 +196,67 @@ public class PartnerControl {
                         settings.minimumRequests(), settings.window().toSeconds(), PartnerRegistry.deliveryQueue(partnerId),
                         settings.probeInterval().toSeconds());
                 consume(partnerId);
+                announce(partnerId, partner.circuit);
             }
             case CLOSED -> {
                 LOG.info("Partner {}: circuit closed, the probe was delivered (HTTP {}); deliveries resume", partnerId, status);
                 consume(partnerId);
+                announce(partnerId, partner.circuit);
             }
             case STILL_OPEN -> {
                 LOG.debug("Partner {}: the probe failed (HTTP {}); next probe in {} s", partnerId, status,
                         settings.probeInterval().toSeconds());
                 consume(partnerId);
+                announce(partnerId, partner.circuit);
             }
             default -> {
             }
         }
         return partner.circuit.state() != CircuitBreaker.State.CLOSED;
+    }
+
+    /**
+     * Another bridge's news of a partner's circuit (route circuit-news-in). This bridge's own news comes back too,
+     * and news of a partner this bridge does not know is of no use to it: both are ignored.
+     */
+    public void heard(String partnerId, String circuit, Long nextProbeAtMillis, String fromBridge) {
+        if (bridgeId.equals(fromBridge) || partners.byId(partnerId).isEmpty()) {
+            return;
+        }
+        Controls partner = of(partnerId);
+        if (CircuitNews.CLOSED.equals(circuit)) {
+            if (partner.circuit.state() != CircuitBreaker.State.CLOSED) {
+                partner.circuit.close();
+                LOG.info("Partner {}: circuit closed by another bridge's probe; deliveries resume", partnerId);
+                consume(partnerId);
+            }
+        } else if (CircuitNews.OPEN.equals(circuit) && nextProbeAtMillis != null) {
+            boolean thisBridgeFirst = bridgeId.compareTo(String.valueOf(fromBridge)) < 0;
+            if (partner.circuit.follow(Instant.ofEpochMilli(nextProbeAtMillis), thisBridgeFirst)
+                    == CircuitBreaker.Change.FOLLOWED) {
+                LOG.warn("Partner {}: circuit open, as another bridge found; its events wait on {}", partnerId,
+                        PartnerRegistry.deliveryQueue(partnerId));
+            }
+            consume(partnerId);
+        } else {
+            LOG.warn("Ignored circuit news for partner {}: '{}' is neither open (with a next probe) nor closed", partnerId, circuit);
+        }
+    }
+
+    /** News are a courtesy to the other bridges: if the broker cannot take them now, each bridge still judges alone. */
+    private void announce(String partnerId, CircuitBreaker circuit) {
+        CircuitBreaker.State state = circuit.state();
+        CircuitNews news = state == CircuitBreaker.State.CLOSED
+                ? new CircuitNews(partnerId, CircuitNews.CLOSED, null, bridgeId)
+                : new CircuitNews(partnerId, CircuitNews.OPEN, circuit.nextProbeAt(), bridgeId);
+        if (news.circuit().equals(CircuitNews.OPEN) && news.nextProbeAt() == null) {
+            return;
+        }
+        try {
+            announce.accept(news);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not tell the other bridges about partner {}'s circuit: {}", partnerId, e.toString());
+        }
     }
 
     /** Stops deliveries to the partner on every bridge of the broker, until {@link #resume}. */
@@ -211,6 +277,7 @@ public class PartnerControl {
         controls.paused = false;
         controls.circuit.close();
         consume(partnerId);
+        announce(partnerId, controls.circuit);
         LOG.info("Partner {}: resumed", partnerId);
         return status(partnerId);
     }
