@@ -119,6 +119,19 @@ public final class ChatSystem implements AutoCloseable {
         }
     }
 
+    /** Takes every message of the queue, until none comes for {@code idle}. */
+    public List<Received> takeAll(String queue, Duration idle) {
+        List<Received> taken = new ArrayList<>();
+        try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+            for (Message message; (message = consumer.receive(idle.toMillis())) != null; ) {
+                taken.add(toReceived(message));
+            }
+            return taken;
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static Received toReceived(Message message) throws JMSException {
         Map<String, Object> properties = new HashMap<>();
         for (Object name : Collections.list(message.getPropertyNames())) {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,6 +60,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final Map<String, AtomicInteger> attemptsById = new ConcurrentHashMap<>();
     private final Map<String, Boolean> answeredWith2xx = new ConcurrentHashMap<>();
     private volatile Function<Request, Reply> responder = request -> Reply.ok();
+    private volatile long latencyMillis;
 
     public WebhookReceiver() {
         this(0);
@@ -83,6 +85,15 @@ public final class WebhookReceiver implements AutoCloseable {
     /** Decides the answer per request; {@link Request#attemptForId()} counts requests per webhook-id from 1. */
     public void respondWith(Function<Request, Reply> responder) {
         this.responder = responder;
+    }
+
+    /**
+     * Every answer from now on comes this long after the request: the partner's own processing time, still in time
+     * (unlike {@link Reply#delayMillis()}, which the fault suite uses to outlast the bridge's timeout). With it, the
+     * bridges' concurrency rather than the CPU limits how fast a partner is served.
+     */
+    public void latency(Duration latency) {
+        this.latencyMillis = latency.toMillis();
     }
 
     public List<Request> requests() {
@@ -123,9 +134,10 @@ public final class WebhookReceiver implements AutoCloseable {
         Reply reply = responder.apply(request);
         requests.add(keepBodies ? request : new Request(request.receivedAt(), request.method(), request.path(),
                 Map.of("webhook-id", id), new byte[0], attempt));
-        if (reply.delayMillis() > 0) {
+        long delay = reply.delayMillis() + latencyMillis;
+        if (delay > 0) {
             try {
-                Thread.sleep(reply.delayMillis()); // the partner being slow is the behaviour under test
+                Thread.sleep(delay); // the partner being slow is the behaviour under test
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
