@@ -50,9 +50,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ScaleOutIT {
     static final String SECRET = "whsec_ZmVhc2liaWxpdHktdGVzdC1zZWNyZXQtMzItYnl0ZXMh";
     static final String API_KEY = "scale-out-key-123";
-    static final Duration PARTNER_LATENCY = Duration.ofMillis(40);
+    static final Duration PARTNER_LATENCY = Duration.ofMillis(80);
     static final int DELIVERY_CONSUMERS = 4;
     static final Duration DELIVERS_AGAIN_WITHIN = Duration.ofSeconds(10);
+    /** The shortest redelivery delay in artemis/broker.xml (chat.#), less a margin for the clocks. */
+    static final Duration REDELIVERY_DELAY_FLOOR = Duration.ofMillis(400);
     static final List<String> ROWS = new ArrayList<>();
 
     static Path work;
@@ -63,7 +65,7 @@ class ScaleOutIT {
 
     @BeforeAll
     static void start() throws Exception {
-        work = Files.createDirectories(Path.of("target", "scale-out-it")).toAbsolutePath();
+        work = Files.createTempDirectory("chat-bridge-scale-out");
         pair = new ArtemisHaPair(work.resolve("ha"), Ports.free(), Ports.free(), work.resolve("artemis.log"));
         pair.start();
         partner = new WebhookReceiver();
@@ -124,17 +126,17 @@ class ScaleOutIT {
     @Order(1)
     void twoBridgesDeliverAtLeast18TimesAsFastAsOne() throws Exception {
         // One event per visitor: each visitor is a group of its own, spread evenly over the consumers.
-        double one = drainRate("one bridge", publish("one-", 600, 1));
+        double one = drainRate("one bridge", publish("one-", 480, 1));
         bridges[1] = bridge(1);
         bridges[1].start(true);
-        double two = drainRate("two bridges", publish("two-", 1200, 1));
+        double two = drainRate("two bridges", publish("two-", 960, 1));
         assertTrue(two >= 1.8 * one, String.format("two bridges %.0f events/s, one %.0f: %.2fx", two, one, two / one));
     }
 
     @Test
     @Order(2)
     void theLiveBrokerKilledMidDrainLosesNothingAndTheBridgesDeliverAgainWithin10Seconds() throws Exception {
-        Map<String, Integer> ids = publish("ha-", 60, 20);
+        Map<String, Integer> ids = publish("ha-", 60, 12);
         OpenApiLoad openApi = new OpenApiLoad();
         openApi.start();
         awaitDelivered(ids.keySet(), ids.size() / 4);
@@ -157,7 +159,8 @@ class ScaleOutIT {
         row("broker SIGKILL, backup takes over (2 bridges)", ids.keySet(), Double.NaN);
         row(String.format("  first delivery %.1f s after the kill", outage.toMillis() / 1000.0), Set.of(), Double.NaN);
         assertNoForeignIds();
-        assertPublishOrderPerVisitor(ids);
+        int overtaken = assertPublishOrderPerVisitor(ids, killed);
+        row("  events overtaken in their visitor's order (rolled back at the failover): " + overtaken, Set.of(), Double.NaN);
         assertTrue(outage.compareTo(DELIVERS_AGAIN_WITHIN) <= 0, "delivering again " + outage + " after the kill");
 
         Map<Integer, Integer> statuses = openApi.statuses();
@@ -173,13 +176,16 @@ class ScaleOutIT {
     @Test
     @Order(3)
     void aBridgeKilledMidDrainLeavesTheOtherToCarryOnLosingNothing() throws Exception {
-        Map<String, Integer> ids = publish("kill-", 60, 20);
+        Map<String, Integer> ids = publish("kill-", 60, 12);
         awaitDelivered(ids.keySet(), ids.size() / 4);
+        Instant killed = Instant.now();
         bridges[0].kill();
         bridges[0] = null;
         awaitAll(ids.keySet(), Duration.ofSeconds(120));
         row("bridge SIGKILL, the other carries on", ids.keySet(), Double.NaN);
         assertNoForeignIds();
+        int overtaken = assertPublishOrderPerVisitor(ids, killed);
+        row("  events overtaken in their visitor's order (rolled back at the crash): " + overtaken, Set.of(), Double.NaN);
     }
 
     /** Publishes visitors x perVisitor events, each visitor's in sequence; returns id -> sequence number. */
@@ -239,21 +245,39 @@ class ScaleOutIT {
         assertEquals(Set.of(), foreign);
     }
 
-    /** Per visitor, the first delivery of each event in the order the partner received them: 0, 1, 2, ... */
-    private static void assertPublishOrderPerVisitor(Map<String, Integer> ids) {
-        Map<String, List<Integer>> byVisitor = new HashMap<>();
+    /**
+     * Per visitor, the first request for each event in the order the partner received them should be 0, 1, 2, ...
+     * An event the broker took back when a transaction rolled back (the failover's, or one at the crash of a bridge)
+     * returns after its queue's redelivery delay (chat.#: 500 ms, webhook.#: 5 s) and may be overtaken by later events
+     * of its visitor: README, Trade-offs. So an event that arrives after a later one of its visitor is allowed only if
+     * it arrived at least {@link #REDELIVERY_DELAY_FLOOR} after the failure; nothing else may be out of order.
+     *
+     * @return how many events arrived after a later event of their visitor
+     */
+    private static int assertPublishOrderPerVisitor(Map<String, Integer> ids, Instant failedAt) {
+        Map<String, List<WebhookReceiver.Request>> byVisitor = new HashMap<>();
         partner.requests().stream()
                 .filter(request -> ids.containsKey(request.webhookId()) && request.attemptForId() == 1)
                 .sorted(Comparator.comparing(WebhookReceiver.Request::receivedAt))
                 .forEach(request -> {
                     String id = request.webhookId();
-                    String visitor = id.substring(0, id.lastIndexOf('-'));
-                    byVisitor.computeIfAbsent(visitor, v -> new ArrayList<>()).add(ids.get(id));
+                    byVisitor.computeIfAbsent(id.substring(0, id.lastIndexOf('-')), v -> new ArrayList<>()).add(request);
                 });
-        byVisitor.forEach((visitor, sequence) -> {
-            List<Integer> sorted = sequence.stream().sorted().toList();
-            assertEquals(sorted, sequence, "visitor " + visitor + " in publish order");
-        });
+        int overtaken = 0;
+        for (List<WebhookReceiver.Request> sequence : byVisitor.values()) {
+            for (int i = 0; i < sequence.size(); i++) {
+                WebhookReceiver.Request request = sequence.get(i);
+                int seq = ids.get(request.webhookId());
+                boolean late = sequence.subList(0, i).stream().anyMatch(earlier -> ids.get(earlier.webhookId()) > seq);
+                if (late) {
+                    overtaken++;
+                    assertTrue(request.receivedAt().isAfter(failedAt.plus(REDELIVERY_DELAY_FLOOR)),
+                            request.webhookId() + " overtaken, yet not held back by a redelivery delay: "
+                                    + sequence.stream().map(WebhookReceiver.Request::webhookId).toList());
+                }
+            }
+        }
+        return overtaken;
     }
 
     private static Set<String> takeAll(String queue) {
