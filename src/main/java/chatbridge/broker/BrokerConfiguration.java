@@ -81,6 +81,23 @@ public class BrokerConfiguration implements CamelConfiguration {
         return pool;
     }
 
+    /**
+     * The bridges' conversation among themselves (circuit news, reply claims: routes/partner-controls.yaml,
+     * routes/openapi.yaml) on connections of its own: its few long-lived consumers then never wait for, or hold up,
+     * the pool that events and the Open API go through, when the broker goes away and every pooled connection is being
+     * replaced.
+     */
+    @BindToRegistry(value = "controlConnectionFactory", lazy = true, destroyMethod = "stop")
+    public ConnectionFactory controlConnectionFactory(@BeanInject("brokerConnection") BrokerConnection broker) {
+        ActiveMQConnectionFactory artemis = broker.newConnectionFactory();
+        artemis.setCacheDestinations(true);
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(artemis);
+        pool.setMaxConnections(1);
+        pool.setUseAnonymousProducers(true);
+        return pool;
+    }
+
     /** Queue depths, pause and resume, for the admin API and the partner controls. */
     @BindToRegistry(value = "brokerAdmin", lazy = true, destroyMethod = "close")
     public BrokerAdmin brokerAdmin(@BeanInject("brokerConnection") BrokerConnection broker) {

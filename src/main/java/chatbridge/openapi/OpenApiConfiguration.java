@@ -2,6 +2,7 @@ package chatbridge.openapi;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 import chatbridge.problems.ProblemResponses;
 import jakarta.jms.ConnectionFactory;
@@ -13,6 +14,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
 
 /** Binds the beans of the partner-facing Open API (routes/openapi.yaml). */
@@ -20,14 +22,26 @@ public class OpenApiConfiguration implements CamelConfiguration {
     @PropertyInject("camel.server.maxBodySize")
     private long serverMaxBodyBytes;
 
+    /** The start of route reply-claim (routes/openapi.yaml), which asks the reply arbiter through the broker. */
+    static final String REPLY_CLAIM = "direct:reply-claim";
+    private CamelContext context;
+
     // lazy: created on first use, once the broker and partner beans of the other configurations exist.
     @BindToRegistry(value = "partnerMessageQueue", lazy = true)
     public PartnerMessageQueue partnerMessageQueue(@BeanInject("jmsConnectionFactory") ConnectionFactory connectionFactory,
                                                    @BeanInject("deliverySeal") DeliverySeal seal,
-                                                   @PropertyInject("chatbridge.openapi.queue") String queue,
-                                                   @PropertyInject("chatbridge.openapi.reply-window-hours") int replyWindowHours) {
-        return new PartnerMessageQueue(connectionFactory, queue, Duration.ofHours(replyWindowHours), seal,
-                Clock.systemUTC());
+                                                   @PropertyInject("chatbridge.openapi.queue") String queue) {
+        ProducerTemplate arbiter = context.createProducerTemplate();
+        PartnerMessageQueue.ReplyClaims claims = (replyKey, messageId) -> arbiter.requestBodyAndHeaders(REPLY_CLAIM, "",
+                Map.of("chatbridgeReplyKey", replyKey, "chatbridgeMessageId", messageId), String.class);
+        return new PartnerMessageQueue(connectionFactory, queue, claims, seal, Clock.systemUTC());
+    }
+
+    /** Decides the claims of every bridge on the broker while this bridge is the one consuming them (reply-arbiter). */
+    @BindToRegistry(value = "replyArbiter", lazy = true)
+    public ReplyArbiter replyArbiter(@BeanInject("jmsConnectionFactory") ConnectionFactory connectionFactory,
+                                     @PropertyInject("chatbridge.openapi.reply-window-hours") int replyWindowHours) {
+        return new ReplyArbiter(connectionFactory, Duration.ofHours(replyWindowHours), Clock.systemUTC());
     }
 
     @BindToRegistry(value = "openApiRequests", lazy = true)
@@ -68,6 +82,7 @@ public class OpenApiConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        this.context = context;
         context.addStartupListener(new ServerLimitProblems(serverMaxBodyBytes));
     }
 }

@@ -99,7 +99,6 @@ public class OpenApiRequests {
                 exchange.getProperty(MESSAGE, InboundMessage.class), exchange.getProperty(IDEMPOTENCY_KEY, String.class));
         exchange.setProperty(RESERVATION, reservation);
         exchange.setProperty(MESSAGE_ID, reservation.messageId());
-        exchange.setProperty(REPLAYED, reservation.replayed());
     }
 
     /** Queues the message; returns once the broker has stored it (or already had it: same Idempotency-Key). */
