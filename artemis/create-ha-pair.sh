@@ -27,19 +27,10 @@ env_file="$dir/chat-bridge.env"
 mkdir -p "$dir/shared-data"
 dir="$(cd "$dir" && pwd)"
 
-# An existing pair keeps its passwords, unless the environment names new ones.
-names="ARTEMIS_USER ARTEMIS_PASSWORD BRIDGE_BROKER_USER BRIDGE_BROKER_PASSWORD CHAT_SYSTEM_USER CHAT_SYSTEM_PASSWORD OPERATOR_USER OPERATOR_PASSWORD CLUSTER_PASSWORD"
-if [ -f "$env_file" ]; then
-  for name in $names; do
-    [ -n "${!name:-}" ] || export "$name=$(. "$env_file"; printf '%s' "${!name:-}")"
-  done
-fi
-generated() { head -c 24 /dev/urandom | base64 | tr '+/' '-_'; }
-export ARTEMIS_USER="${ARTEMIS_USER:-admin}" ARTEMIS_PASSWORD="${ARTEMIS_PASSWORD:-$(generated)}"
-export BRIDGE_BROKER_USER="${BRIDGE_BROKER_USER:-chat-bridge}" BRIDGE_BROKER_PASSWORD="${BRIDGE_BROKER_PASSWORD:-$(generated)}"
-export CHAT_SYSTEM_USER="${CHAT_SYSTEM_USER:-chat-system}" CHAT_SYSTEM_PASSWORD="${CHAT_SYSTEM_PASSWORD:-$(generated)}"
-export OPERATOR_USER="${OPERATOR_USER:-operator}" OPERATOR_PASSWORD="${OPERATOR_PASSWORD:-$(generated)}"
-export CLUSTER_PASSWORD="${CLUSTER_PASSWORD:-$(generated)}"
+. artemis/credentials.sh
+CREDENTIALS="$CREDENTIALS CLUSTER_PASSWORD"
+load_credentials "$env_file"
+export CLUSTER_PASSWORD="${CLUSTER_PASSWORD:-$(generated_password)}"
 
 # role instance port peer-port http-port
 make_broker() {
@@ -67,9 +58,8 @@ make_broker backup "$backup_port" "$primary_port" "${BACKUP_HTTP_PORT:-8162}"
 (
   umask 077
   {
-    for name in $names; do printf '%s=%q\n' "$name" "${!name}"; done
-    # What the bridge reads: both brokers, and never give up reconnecting (failing over takes a moment).
-    printf 'BROKER_USER=%q\nBROKER_PASSWORD=%q\n' "$BRIDGE_BROKER_USER" "$BRIDGE_BROKER_PASSWORD"
+    print_credentials
+    # Both brokers, and never give up reconnecting (failing over takes a moment).
     printf "BROKER_URL='(tcp://127.0.0.1:%s,tcp://127.0.0.1:%s)?ha=true&reconnectAttempts=-1&retryInterval=500'\n" \
       "$primary_port" "$backup_port"
     printf 'PRIMARY_PORT=%q\nBACKUP_PORT=%q\n' "$primary_port" "$backup_port"

@@ -25,18 +25,8 @@ if [ ! -x "$home/bin/artemis" ]; then
   tar -xzf "$dist_dir/apache-artemis-$version-bin.tar.gz" -C "$dist_dir"
 fi
 
-# An existing instance keeps the passwords it was created with, unless the environment names new ones.
-names="ARTEMIS_USER ARTEMIS_PASSWORD BRIDGE_BROKER_USER BRIDGE_BROKER_PASSWORD CHAT_SYSTEM_USER CHAT_SYSTEM_PASSWORD OPERATOR_USER OPERATOR_PASSWORD"
-if [ -f "$env_file" ]; then
-  for name in $names; do
-    [ -n "${!name:-}" ] || export "$name=$(. "$env_file"; printf '%s' "${!name:-}")"
-  done
-fi
-generated() { head -c 24 /dev/urandom | base64 | tr '+/' '-_'; }
-export ARTEMIS_USER="${ARTEMIS_USER:-admin}" ARTEMIS_PASSWORD="${ARTEMIS_PASSWORD:-$(generated)}"
-export BRIDGE_BROKER_USER="${BRIDGE_BROKER_USER:-chat-bridge}" BRIDGE_BROKER_PASSWORD="${BRIDGE_BROKER_PASSWORD:-$(generated)}"
-export CHAT_SYSTEM_USER="${CHAT_SYSTEM_USER:-chat-system}" CHAT_SYSTEM_PASSWORD="${CHAT_SYSTEM_PASSWORD:-$(generated)}"
-export OPERATOR_USER="${OPERATOR_USER:-operator}" OPERATOR_PASSWORD="${OPERATOR_PASSWORD:-$(generated)}"
+. artemis/credentials.sh
+load_credentials "$env_file"
 
 if [ -d "$instance/bin" ]; then
   echo "instance $instance exists; its users are updated (remove it to create it anew)" >&2
@@ -48,9 +38,7 @@ fi
 artemis/add-users.sh "$instance"
 (
   umask 077
-  for name in $names; do printf '%s=%q\n' "$name" "${!name}"; done > "$env_file"
-  # What the bridge reads (BROKER_USER / BROKER_PASSWORD).
-  printf 'BROKER_USER=%q\nBROKER_PASSWORD=%q\n' "$BRIDGE_BROKER_USER" "$BRIDGE_BROKER_PASSWORD" >> "$env_file"
+  print_credentials > "$env_file"
 )
 # chat-bridge's settings (address settings, security settings, redelivery schedule, journal tuning) replace the
 # generated ones.
