@@ -32,6 +32,13 @@ CREDENTIALS="$CREDENTIALS CLUSTER_PASSWORD"
 load_credentials "$env_file"
 export CLUSTER_PASSWORD="${CLUSTER_PASSWORD:-$(generated_password)}"
 
+# Both brokers must use the shared store for all four of journal, bindings, paging and large messages: a broker left
+# on a store of its own would go live beside the other.
+if [ "$(grep -c '${artemis.instance:.}/data/' artemis/broker.xml)" != 4 ]; then
+  echo "artemis/broker.xml no longer has its four \${artemis.instance:.}/data/ paths; update $0" >&2
+  exit 1
+fi
+
 # role instance port peer-port http-port
 make_broker() {
   local role="$1" instance="$dir/$1" port="$2" peer_port="$3" http_port="$4"
