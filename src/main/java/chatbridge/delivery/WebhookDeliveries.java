@@ -123,6 +123,11 @@ public class WebhookDeliveries {
         exchange.setProperty(WEBHOOK_ENDPOINT, partner.webhookEndpoint());
         exchange.setProperty(BridgeHeaders.PARTNER_ID, partner.id());
         exchange.setProperty(BridgeHeaders.ATTEMPTS, attempt);
+        // Plain strings for the route's logs and meters: ${exchangeProperty.chatbridgeWebhookAttempt.eventType()}
+        // would make Camel introspect WebhookAttempt afresh for every event (its method cache is keyed by instance).
+        exchange.setProperty(BridgeHeaders.EVENT_ID, eventId);
+        exchange.setProperty(BridgeHeaders.EVENT_TYPE, type);
+        exchange.setProperty(BridgeHeaders.OCCURRED_AT, occurredAt);
 
         Instant now = clock.instant();
         Instant occurred = Instant.parse(occurredAt);

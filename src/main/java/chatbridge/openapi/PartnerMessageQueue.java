@@ -21,7 +21,6 @@ import chatbridge.failures.BridgeHeaders;
 import chatbridge.partners.PartnerLoader;
 import chatbridge.partners.Partner;
 import chatbridge.security.DeliverySeal;
-import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import chatbridge.events.StrictJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
@@ -45,8 +44,8 @@ public class PartnerMessageQueue {
     private static final String MESSAGE_ID = "chatbridgeMessageId";
     private static final Logger LOG = LoggerFactory.getLogger(PartnerMessageQueue.class);
 
-    /** The outcome of a request: the message id, and whether this was a replay of an earlier request. */
-    public record Accepted(String id, boolean replayed) {
+    /** The outcome of a request: the message id (an earlier request's, for the same Idempotency-Key). */
+    public record Accepted(String id) {
     }
 
     /** The message id {@link #reserve} gave the request. */
@@ -101,8 +100,8 @@ public class PartnerMessageQueue {
     /** Puts the message on the broker: 503 when the broker does not confirm. */
     public Accepted enqueue(Partner partner, InboundMessage message, String idempotencyKey, Reservation reservation) {
         try {
-            boolean stored = send(partner, message, reservation.messageId(), idempotencyKey, clock.instant());
-            return new Accepted(reservation.messageId(), !stored);
+            send(partner, message, reservation.messageId(), idempotencyKey, clock.instant());
+            return new Accepted(reservation.messageId());
         } catch (JMSException | RuntimeException e) {
             throw brokerUnavailable(partner, reservation.messageId(), e);
         }
@@ -114,8 +113,12 @@ public class PartnerMessageQueue {
                 + "(with the same Idempotency-Key to be safe)").header("Retry-After", "5");
     }
 
-    /** @return false when the broker already had this Idempotency-Key's message */
-    private boolean send(Partner partner, InboundMessage message, String id, String idempotencyKey, Instant now)
+    /**
+     * One persistent send outside any transaction: the broker answers once the message is on disk (the client blocks
+     * on durable sends), one round trip instead of a send, a commit and the pool's rollback when the session returns
+     * to it. A copy for an Idempotency-Key the broker already holds is dropped by the broker, without a word.
+     */
+    private void send(Partner partner, InboundMessage message, String id, String idempotencyKey, Instant now)
             throws JMSException {
         ObjectNode json = StrictJson.MAPPER.createObjectNode()
                 .put("id", id)
@@ -128,7 +131,7 @@ public class PartnerMessageQueue {
         json.put("receivedAt", now.toString());
 
         try (Connection connection = connectionFactory.createConnection();
-             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
              MessageProducer producer = session.createProducer(null)) {
             String body = json.toString();
             TextMessage out = session.createTextMessage(body);
@@ -143,29 +146,8 @@ public class PartnerMessageQueue {
             if (idempotencyKey != null) {
                 out.setStringProperty("_AMQ_DUPL_ID", "idem|" + partner.id() + "|" + idempotencyKey);
             }
-            try {
-                producer.send(session.createQueue(queue), out, DeliveryMode.PERSISTENT, 4, 0);
-                session.commit();
-                return true;
-            } catch (JMSException e) {
-                if (!isDuplicate(e)) {
-                    throw e;
-                }
-                // The broker already holds this Idempotency-Key's message (the send or the commit says so).
-                session.rollback();
-                return false;
-            }
+            producer.send(session.createQueue(queue), out, DeliveryMode.PERSISTENT, 4, 0);
         }
-    }
-
-    private static boolean isDuplicate(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ActiveMQDuplicateIdException
-                    || (t.getMessage() != null && t.getMessage().startsWith("Duplicate message detected"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The same (partner, Idempotency-Key) always names the same message. */
