@@ -5,7 +5,8 @@
 #                --openapi-seconds=20 --delivery-consumers=8 --ingest-consumers=1 --batch-size=100 \
 #                --batch-max-wait-millis=5 --consumer-window-size=16384 --broker=standalone --big
 # --broker=standalone runs the apache-artemis distribution (Maven Central) as its own process; default: embedded.
-# --phases=2,2b,2v,3,4,5 picks phases (default: all; 1, the broker limit, always runs; 2b = the delivery hop alone;
+# --phases=2,2b,2v,3,4,4b,5 picks phases (default: all; 1, the broker limit, always runs; 2b = the delivery hop alone;
+# 4b = the Open API answering 202 without the broker (bench/routes/);
 # 2v = the drain with JSON Schema validation against the hand-written validator, --validation-rounds=3 each).
 # --profile=2,2b,4 records a JFR profile of the bridge during those phases (--profile alone: 2) and prints where its
 # CPU went; the .jfr files stay in bench/results/.
