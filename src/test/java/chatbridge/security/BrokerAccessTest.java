@@ -163,9 +163,20 @@ class BrokerAccessTest {
             }
 
             // Refused SEND, or CREATE_ADDRESS where the queue does not exist yet.
-            for (String queue : List.of("webhook.shop", "partner.messages", "chatbridge.reply-index", "DLQ.chat.visitor.online")) {
+            for (String queue : List.of("webhook.shop", "partner.messages", "chatbridge.reply-index", "chatbridge.reply-claims",
+                    "DLQ.chat.visitor.online")) {
                 JMSException refused = assertThrows(JMSException.class, () -> send(chat, queue, visitorOnline("forged")), queue);
                 assertTrue(refused.getMessage().contains("User: chat-system does not have permission="), refused.getMessage());
+            }
+            // Nor may it tell the bridges that a partner's circuit is open (they would hold its events), or answer
+            // reply claims in the arbiter's place.
+            try (Session session = chat.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+                JMSException news = assertThrows(JMSException.class, () -> session.createProducer(
+                        session.createTopic("chatbridge.circuits")).send(session.createTextMessage("")));
+                assertTrue(news.getMessage().contains("User: chat-system does not have permission="), news.getMessage());
+                JMSException claims = assertThrows(JMSException.class, () -> session.createConsumer(
+                        session.createQueue("chatbridge.reply-claims")));
+                assertTrue(claims.getMessage().contains("User: chat-system does not have permission="), claims.getMessage());
             }
             for (String queue : List.of("DLQ.chat.visitor.online", "EXPIRED.webhook.shop", "webhook.shop", "chat.visitor.online")) {
                 // Refused BROWSE, or CREATE_DURABLE_QUEUE where the queue does not exist yet.
