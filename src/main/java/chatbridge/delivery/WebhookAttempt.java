@@ -20,7 +20,8 @@ public final class WebhookAttempt {
     private final int maxAttempts;
     private byte[] payload;
     private JsonNode expressionInput;
-    private int localTry;
+    /** In-process tries of this delivery started so far (the quick retries of the delivery route's loop). */
+    private int tries;
     private long tryStartedNanos;
 
     WebhookAttempt(Partner partner, String eventId, String eventType, String occurredAt, String event, int attempt,
@@ -56,8 +57,8 @@ public final class WebhookAttempt {
         this.payload = bytes;
     }
 
-    void startTry(int localTry) {
-        this.localTry = localTry;
+    void startTry() {
+        tries++;
         this.tryStartedNanos = System.nanoTime();
     }
 
@@ -92,7 +93,8 @@ public final class WebhookAttempt {
         return payload;
     }
 
+    /** 0 for the first try of this delivery, 1 for its first quick retry, and so on. */
     int localTry() {
-        return localTry;
+        return tries - 1;
     }
 }

@@ -41,7 +41,9 @@ public class WebhookDeliveries {
     public static final String FAILURE = "chatbridgeFailure";
 
     public static final String DELIVERED = "delivered";
-    /** Try again: in process for the first local retries, then by rolling back to the broker's schedule. */
+    /** Try again at once, in process: a quick retry (chatbridge.delivery.local-retries) is left. */
+    public static final String TRY_AGAIN = "try-again";
+    /** Try again later: roll back, and the broker's schedule makes the next delivery. */
     public static final String RETRY = "retry";
     /** Re-queue for the time the partner gave in Retry-After. */
     public static final String RETRY_LATER = "retry-later";
@@ -151,7 +153,7 @@ public class WebhookDeliveries {
         WebhookAttempt webhook = exchange.getProperty(ATTEMPT, WebhookAttempt.class);
         Message message = exchange.getMessage();
         Instant now = clock.instant();
-        webhook.startTry(message.getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
+        webhook.startTry();
         exchange.setProperty(BridgeHeaders.LAST_ATTEMPT_AT, now.toString());
         exchange.removeProperty(BridgeHeaders.LAST_STATUS);
         webhook.partner().headers().forEach(message::setHeader);
@@ -167,7 +169,8 @@ public class WebhookDeliveries {
     }
 
     /**
-     * The verdict on one POST: {@link #DELIVERED}, {@link #RETRY}, {@link #RETRY_LATER} or {@link #DEAD_LETTER},
+     * The verdict on one POST: {@link #DELIVERED}, {@link #TRY_AGAIN}, {@link #RETRY}, {@link #RETRY_LATER},
+     * {@link #HOLD} or {@link #DEAD_LETTER},
      * from the partner's status and Retry-After, or from the network error caught instead of an answer. The failure
      * behind any other verdict than delivered is kept in {@link #FAILURE} for {@link #fail}.
      */
@@ -212,6 +215,9 @@ public class WebhookDeliveries {
                     + failure.getMessage());
         }
         exchange.setProperty(FAILURE, failure);
+        if (!lastTryOfDelivery) {
+            return TRY_AGAIN;
+        }
         return switch (failure.kind()) {
             case RETRYABLE -> RETRY;
             case RETRY_LATER -> RETRY_LATER;

@@ -27,6 +27,7 @@ final class Sink implements AutoCloseable {
     private final LongAdder requests = new LongAdder();
     private final AtomicLong firstNanos = new AtomicLong();
     private final AtomicLong lastNanos = new AtomicLong();
+    private final AtomicLong busyMillisAtFirst = new AtomicLong(-1);
     private volatile Latencies latencies;
 
     Sink() throws IOException {
@@ -46,6 +47,7 @@ final class Sink implements AutoCloseable {
         requests.reset();
         firstNanos.set(0);
         lastNanos.set(0);
+        busyMillisAtFirst.set(-1);
         this.latencies = latencies;
     }
 
@@ -62,13 +64,22 @@ final class Sink implements AutoCloseable {
         return (lastNanos.get() - firstNanos.get()) / 1e9;
     }
 
+    /** The machine's busy CPU milliseconds (MachineCpu) since the first request after the reset, NaN if unknown. */
+    double busyMillisSinceFirst() {
+        long first = busyMillisAtFirst.get();
+        long now = MachineCpu.busyMillis();
+        return first < 0 || now < 0 ? Double.NaN : now - first;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         long now = System.nanoTime();
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
-        firstNanos.compareAndSet(0, now);
+        if (firstNanos.compareAndSet(0, now)) {
+            busyMillisAtFirst.set(MachineCpu.busyMillis());
+        }
         lastNanos.accumulateAndGet(now, Math::max);
         requests.increment();
         String id = exchange.getRequestHeaders().getFirst("webhook-id");

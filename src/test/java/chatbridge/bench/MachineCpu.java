@@ -1,0 +1,33 @@
+package chatbridge.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * CPU time the whole machine spent busy (user, nice, system, irq, softirq from /proc/stat; not idle, I/O wait or
+ * steal), in milliseconds. Divided by the events of a phase it is that phase's CPU cost per event, for every process
+ * that took part (bridge, broker, sink, publisher), and unlike a rate it hardly moves when the VM's host takes cores
+ * away: on this shared VM the same build's rate varied 2x between runs, its CPU per event much less.
+ */
+final class MachineCpu {
+    private static final Path STAT = Path.of("/proc/stat");
+    /** USER_HZ: /proc/stat counts in 1/100 s on Linux. */
+    private static final long MILLIS_PER_TICK = 10;
+
+    private MachineCpu() {
+    }
+
+    /** Busy milliseconds since boot, or -1 where /proc/stat is not there (not Linux). */
+    static long busyMillis() {
+        try {
+            String cpu = Files.readAllLines(STAT).get(0); // "cpu  user nice system idle iowait irq softirq steal ..."
+            String[] f = cpu.trim().split("\\s+");
+            long ticks = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3])
+                    + Long.parseLong(f[6]) + Long.parseLong(f[7]);
+            return ticks * MILLIS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+}
