@@ -18,8 +18,8 @@ import org.springframework.jms.support.JmsUtils;
  *
  * <p>Each message still runs through its route on its own, one after the other, inside the open transaction, and
  * the sends it makes (fan-out, DLQ) join that transaction. The transaction commits after {@code maxMessages}
- * messages, once it has been open for {@code maxWait} (an idle queue waits no longer than that), or when the route
- * is stopping. What it costs:
+ * messages, once it has been open for {@code maxWait}, when no further message is waiting on the queue, or when
+ * the route is stopping. What it costs:
  * <ul>
  *   <li>A crash or a rollback returns the whole open batch to the broker, so messages already handed to a partner
  *   may be delivered again (with the same webhook-id: at-least-once, never lost).</li>
@@ -60,9 +60,13 @@ final class BatchCommitListenerContainer extends DefaultJmsMessageListenerContai
         if (waitMillis <= 0 || !isRunning()) {
             return null; // the container then calls commitIfNecessary(session, null)
         }
+        // Only what is already there joins the batch (receiveNoWait asks the broker, it does not just look at the
+        // client's buffer). When nothing is, the batch commits now instead of holding the messages it has done, and
+        // the copies they sent, which no one else sees before the commit: under a backlog batches still fill, at a
+        // trickle each message goes on at once (publish-to-partner p99 at 1,000/s: bench/RESULTS.md).
         // Not committed here even when the next message is a redelivered one: it is already part of the transaction
         // once received, so a commit now would acknowledge it before it ran, and its failure would roll back nothing.
-        return consumer.receive(waitMillis);
+        return consumer.receiveNoWait();
     }
 
     @Override

@@ -465,6 +465,7 @@ public final class Bench {
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         List<Future<?>> done = new ArrayList<>();
         long start = System.nanoTime();
+        long busyAtStart = MachineCpu.busyMillis();
         for (int c = 0; c < connections; c++) {
             int connection = c;
             done.add(pool.submit(() -> {
@@ -487,11 +488,13 @@ public final class Bench {
             }
         });
         double elapsed = (System.nanoTime() - start) / 1e9;
+        double busyPerRequest = (double) (MachineCpu.busyMillis() - busyAtStart) / (accepted.get() + other.get());
         pool.shutdown();
         long queued = drain("partner.messages");
         add(phase, "accepted (202) with " + connections + " connections", accepted.get() / elapsed, "req/s", ">= 10,000");
         add(phase, "latency p50", latencies.percentileMillis(50), "ms", "");
         add(phase, "latency p99", latencies.percentileMillis(99), "ms", "");
+        add(phase, "machine CPU per request (client included)", busyPerRequest, "ms", "");
         add(phase, "non-202 answers", other.get(), "requests", "0");
         if (path.startsWith("/openapi/")) {
             add(phase, "202s missing from partner.messages", accepted.get() - queued, "messages", "0");

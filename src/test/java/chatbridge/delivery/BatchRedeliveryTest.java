@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A failing event that the broker redelivers while the consumer has a batch of newer messages open must not be
  * committed before it is processed: its failure would then roll back nothing and the event would be gone. One
- * delivery consumer, batches that stay open for seconds, and a steady stream of new messages make that the normal
- * case here.
+ * delivery consumer, batches that may stay open for a second, and a stream of new messages faster than the partner
+ * answers (a batch stays open only while messages are waiting) make that the normal case here.
  */
 class BatchRedeliveryTest {
     static final String SECRET = "whsec_ZmVhc2liaWxpdHktdGVzdC1zZWNyZXQtMzItYnl0ZXMh";
@@ -39,6 +39,7 @@ class BatchRedeliveryTest {
         try (WebhookReceiver partner = new WebhookReceiver();
              BridgeRunner bridge = new BridgeRunner()) {
             partner.respondWith(request -> request.webhookId().startsWith("keeps-failing") ? Reply.status(503) : Reply.ok());
+            partner.latency(Duration.ofMillis(15));
             bridge.partners("""
                             partners:
                               - id: shop
@@ -53,7 +54,7 @@ class BatchRedeliveryTest {
                             """)
                     .set("chatbridge.delivery.concurrent-consumers", "1")
                     .set("chatbridge.consumer.batch-size", "1000")
-                    .set("chatbridge.consumer.batch-max-wait-millis", "3000")
+                    .set("chatbridge.consumer.batch-max-wait-millis", "1000")
                     .set("chatbridge.delivery.local-retries", "0")
                     .set("chatbridge.events.dir", Catalogs.copyWithDelivery(Path.of("target/catalogs/BatchRedeliveryTest"), "order.completed", "maxAttempts", "3").toString())
                     .start();
@@ -69,18 +70,18 @@ class BatchRedeliveryTest {
                     String id = "stream-" + i;
                     put(queue, seal, id);
                     stream.add(id);
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(25)); // paces the stream; nothing is awaited
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // paces the stream; nothing is awaited
                 }
 
                 Received[] dead = new Received[1];
-                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
                     dead[0] = queue.browse("DLQ.webhook.shop").stream()
                             .filter(m -> "keeps-failing-1".equals(m.property("chatbridgeEventId"))).findFirst().orElse(null);
                     return dead[0] != null;
                 });
                 assertEquals("attempts-exhausted", dead[0].property("chatbridgeReason"));
                 assertEquals(3, partner.requestsFor("keeps-failing-1").size(), "every attempt was made");
-                await().atMost(Duration.ofSeconds(30)).until(() -> partner.acknowledgedIds().containsAll(stream));
+                await().atMost(Duration.ofSeconds(60)).until(() -> partner.acknowledgedIds().containsAll(stream));
                 for (String id : stream) {
                     assertTrue(partner.requestsFor(id).size() <= 2, id + " delivered " + partner.requestsFor(id).size() + " times");
                 }
