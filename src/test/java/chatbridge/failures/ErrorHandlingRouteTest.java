@@ -1,6 +1,7 @@
 package chatbridge.failures;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.ConnectException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,13 +22,17 @@ import chatbridge.security.DeliverySeal;
 import org.apache.activemq.artemis.jms.client.ActiveMQQueue;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Channel;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
+import org.apache.camel.Navigate;
 import org.apache.camel.Processor;
+import org.apache.camel.Route;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.processor.errorhandler.RedeliveryErrorHandler;
 import org.apache.camel.test.main.junit5.AdviceRouteMapping;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import chatbridge.testing.Catalogs;
@@ -154,6 +161,29 @@ class ErrorHandlingRouteTest {
             exchange.getMessage().setBody(body);
             exchange.getMessage().setHeaders(headers);
         });
+    }
+
+    /**
+     * The quick retries are the delivery route's own loop. A redelivery policy in the shared error handling would make
+     * Camel copy every exchange, JMS message and all, before every step of every route (bench/RESULTS.md, 2026-12-03).
+     */
+    @Test
+    void noStepOfTheQueueRoutesCopiesItsExchangeForRedelivery() throws Exception {
+        int errorHandlers = 0;
+        for (Route route : context.getRoutes()) {
+            Deque<Processor> steps = new ArrayDeque<>(route.navigate().next());
+            while (!steps.isEmpty()) {
+                Processor step = steps.pop();
+                if (step instanceof Channel channel && channel.getErrorHandler() instanceof RedeliveryErrorHandler handler) {
+                    errorHandlers++;
+                    assertFalse(handler.determineIfRedeliveryIsEnabled(), "redelivery enabled in route " + route.getRouteId());
+                }
+                if (step instanceof Navigate<?> navigate && navigate.hasNext()) {
+                    navigate.next().forEach(next -> steps.push((Processor) next));
+                }
+            }
+        }
+        assertTrue(errorHandlers > 10, "error handlers found: " + errorHandlers);
     }
 
     @Test
