@@ -7,8 +7,9 @@ import java.nio.file.Path;
 /**
  * CPU time the whole machine spent busy (user, nice, system, irq, softirq from /proc/stat; not idle, I/O wait or
  * steal), in milliseconds. Divided by the events of a phase it is that phase's CPU cost per event, for every process
- * that took part (bridge, broker, sink, publisher), and unlike a rate it hardly moves when the VM's host takes cores
- * away: on this shared VM the same build's rate varied 2x between runs, its CPU per event much less.
+ * that took part (bridge, broker, sink, publisher). Time the VM's host took away (steal) is not in it, so it says what
+ * a design costs where a rate also says how busy the host was; with both, a phase that is CPU-bound (rate x CPU per
+ * event near the core count) is told from one that waits.
  */
 final class MachineCpu {
     private static final Path STAT = Path.of("/proc/stat");
