@@ -18,7 +18,6 @@ import chatbridge.partners.PartnerRegistry;
 import chatbridge.security.DeliverySeal;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
@@ -143,19 +142,6 @@ public class WebhookDeliveries {
             throw BridgeFailure.permanent("attempts-exhausted",
                     "delivery " + attempt + " exceeds the limit of " + policy.maxAttempts() + " for " + type);
         }
-        exchange.setMessage(detached(exchange, message));
-    }
-
-    /**
-     * The same body and headers in a plain message: Camel copies the message for every method expression of the
-     * route and makes a new one for the partner's answer, and a copy of a JMS message re-reads the JMS message each
-     * time (a fifth of the delivery threads' time, bench/RESULTS.md 2026-12-03). The failure branches still move the
-     * original JMS message (useOriginalMessage).
-     */
-    private static Message detached(Exchange exchange, Message message) {
-        DefaultMessage plain = new DefaultMessage(exchange);
-        plain.copyFrom(message);
-        return plain;
     }
 
     /**
