@@ -120,7 +120,10 @@ class CircuitBreakerFlowTest {
                             return down.requests().size() > beyondTheBudget;
                         });
                 assertEquals(List.of(), chat.browse("DLQ.webhook.down"));
-                assertEquals(Set.copyOf(ids), Set.copyOf(webhookIds(down)), "every request is one of the events");
+                // Which held event is the next probe is not promised (whichever consumer asks first), so an event may
+                // not be probed at all during an outage; it waits with its attempts intact and goes out once the
+                // partner is back (below).
+                assertTrue(Set.copyOf(ids).containsAll(webhookIds(down)), "every request is one of the events: " + webhookIds(down));
 
                 // One at a time: once the circuit was open (and the requests already under way then had their
                 // answers), the partner never sees two requests close together.
