@@ -2,7 +2,7 @@
 # chat-bridge benchmark, one command: builds if needed, runs every phase on 127.0.0.1, prints one table and writes
 # it to bench/results/ as JSON and CSV. Options (all optional), e.g.:
 #   bench/run.sh --events=200000 --latency-rate=1000 --latency-seconds=30 --openapi-connections=64 \
-#                --openapi-seconds=20 --delivery-consumers=8 --ingest-consumers=1 --batch-size=100 \
+#                --openapi-seconds=20 --openapi-warm-up-seconds=5 --delivery-consumers=8 --ingest-consumers=1 --batch-size=100 \
 #                --batch-max-wait-millis=5 --consumer-window-size=16384 --broker=standalone --big
 # --broker=standalone runs the apache-artemis distribution (Maven Central) as its own process; default: embedded.
 # --phases=2,2b,2v,3,4,4b,5 picks phases (default: all; 1, the broker limit, always runs; 2b = the delivery hop alone;
