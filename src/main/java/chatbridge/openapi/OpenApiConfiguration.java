@@ -16,7 +16,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.support.service.ServiceSupport;
 
 /** Binds the beans of the partner-facing Open API (routes/openapi.yaml). */
 public class OpenApiConfiguration implements CamelConfiguration {
@@ -26,21 +25,16 @@ public class OpenApiConfiguration implements CamelConfiguration {
     /** The start of route reply-claim (routes/openapi.yaml), which asks the reply arbiter through the broker. */
     static final String REPLY_CLAIM = "direct:reply-claim";
     private CamelContext context;
-    /** Once created (lazily, by the first request), closed when Camel stops: after the routes, before the pool. */
-    private volatile PartnerMessageQueue partnerMessageQueue;
 
     // lazy: created on first use, once the broker and partner beans of the other configurations exist.
     @BindToRegistry(value = "partnerMessageQueue", lazy = true)
     public PartnerMessageQueue partnerMessageQueue(@BeanInject("jmsConnectionFactory") ConnectionFactory connectionFactory,
                                                    @BeanInject("deliverySeal") DeliverySeal seal,
-                                                   @PropertyInject("chatbridge.openapi.queue") String queue,
-                                                   @PropertyInject("chatbridge.openapi.max-messages-per-commit") int maxMessagesPerCommit) {
+                                                   @PropertyInject("chatbridge.openapi.queue") String queue) {
         ProducerTemplate arbiter = context.createProducerTemplate();
         PartnerMessageQueue.ReplyClaims claims = (replyKey, messageId) -> arbiter.requestBodyAndHeaders(REPLY_CLAIM, "",
                 Map.of("chatbridgeReplyKey", replyKey, "chatbridgeMessageId", messageId), String.class);
-        partnerMessageQueue = new PartnerMessageQueue(connectionFactory, queue, maxMessagesPerCommit, claims, seal,
-                Clock.systemUTC());
-        return partnerMessageQueue;
+        return new PartnerMessageQueue(connectionFactory, queue, claims, seal, Clock.systemUTC());
     }
 
     /** Decides the claims of every bridge on the broker while this bridge is the one consuming them (reply-arbiter). */
@@ -90,14 +84,5 @@ public class OpenApiConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         this.context = context;
         context.addStartupListener(new ServerLimitProblems(serverMaxBodyBytes));
-        // Services stop in reverse order: this one before BrokerConfiguration's pool closer.
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() throws InterruptedException {
-                if (partnerMessageQueue != null) {
-                    partnerMessageQueue.close();
-                }
-            }
-        }, true, false);
     }
 }

@@ -37,14 +37,12 @@ import org.slf4j.LoggerFactory;
  *       reply is refused (409) with the first one's id; the same request retried with its Idempotency-Key has the
  *       same id and passes again (and the broker drops its second copy).</li>
  * </ul>
- * A 202 is only given once the broker stored the message (committed it, for a message in a group commit). A claim granted to a request whose message the broker
+ * A 202 is only given once the broker stored the message. A claim granted to a request whose message the broker
  * then did not take (503) stays granted: retried with its Idempotency-Key, the request is queued.
  */
-public class PartnerMessageQueue implements AutoCloseable {
+public class PartnerMessageQueue {
     private static final String MESSAGE_ID = "chatbridgeMessageId";
     private static final Logger LOG = LoggerFactory.getLogger(PartnerMessageQueue.class);
-    /** How long a request waits to be taken into a commit before it gives up (503, nothing queued). */
-    private static final long GROUP_COMMIT_WAIT_MILLIS = 10_000;
 
     /** The outcome of a request: the message id (an earlier request's, for the same Idempotency-Key). */
     public record Accepted(String id) {
@@ -61,20 +59,14 @@ public class PartnerMessageQueue implements AutoCloseable {
     }
 
     private final ConnectionFactory connectionFactory;
-    private final GroupCommit groupCommit;
     private final String queue;
     private final ReplyClaims claims;
     private final DeliverySeal seal;
     private final Clock clock;
 
-    /**
-     * @param maxMessagesPerCommit messages without an Idempotency-Key are committed in groups of up to this many
-     *                             (those that arrived while the previous commit was under way); 1: one by one
-     */
-    public PartnerMessageQueue(ConnectionFactory connectionFactory, String queue, int maxMessagesPerCommit,
-                               ReplyClaims claims, DeliverySeal seal, Clock clock) {
+    public PartnerMessageQueue(ConnectionFactory connectionFactory, String queue, ReplyClaims claims,
+                               DeliverySeal seal, Clock clock) {
         this.connectionFactory = connectionFactory;
-        this.groupCommit = new GroupCommit(connectionFactory, queue, maxMessagesPerCommit, GROUP_COMMIT_WAIT_MILLIS);
         this.seal = seal;
         this.queue = queue;
         this.claims = claims;
@@ -122,10 +114,9 @@ public class PartnerMessageQueue implements AutoCloseable {
     }
 
     /**
-     * With an Idempotency-Key: one persistent send outside any transaction, which the broker checks against and adds
-     * to its duplicate-id cache at once, so that simultaneous retries (even through two bridges) queue one copy; the
-     * client blocks until the message is on disk. Without one: in a group commit with the messages of other requests
-     * (one journal sync and one answer from the broker for the group), returning once the group is committed.
+     * One persistent send outside any transaction: the broker answers once the message is on disk (the client blocks
+     * on durable sends), one round trip instead of a send, a commit and the pool's rollback when the session returns
+     * to it. A copy for an Idempotency-Key the broker already holds is dropped by the broker, without a word.
      */
     private void send(Partner partner, InboundMessage message, String id, String idempotencyKey, Instant now)
             throws JMSException {
@@ -138,9 +129,11 @@ public class PartnerMessageQueue implements AutoCloseable {
         }
         json.set("message", message.message());
         json.put("receivedAt", now.toString());
-        String body = json.toString();
-        String seal = this.seal.seal(id, PartnerLoader.PARTNER_MESSAGE, now.toString(), body);
-        GroupCommit.MessageMaker maker = session -> {
+
+        try (Connection connection = connectionFactory.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageProducer producer = session.createProducer(null)) {
+            String body = json.toString();
             TextMessage out = session.createTextMessage(body);
             out.setStringProperty(MESSAGE_ID, id);
             out.setStringProperty("chatbridgePartnerId", partner.id());
@@ -149,27 +142,12 @@ public class PartnerMessageQueue implements AutoCloseable {
             out.setStringProperty(BridgeHeaders.EVENT_ID, id);
             out.setStringProperty(BridgeHeaders.EVENT_TYPE, PartnerLoader.PARTNER_MESSAGE);
             out.setStringProperty(BridgeHeaders.OCCURRED_AT, now.toString());
-            out.setStringProperty(DeliverySeal.HEADER, seal);
+            out.setStringProperty(DeliverySeal.HEADER, seal.seal(id, PartnerLoader.PARTNER_MESSAGE, now.toString(), body));
             if (idempotencyKey != null) {
                 out.setStringProperty("_AMQ_DUPL_ID", "idem|" + partner.id() + "|" + idempotencyKey);
             }
-            return out;
-        };
-        if (idempotencyKey == null) {
-            groupCommit.send(maker);
-            return;
+            producer.send(session.createQueue(queue), out, DeliveryMode.PERSISTENT, 4, 0);
         }
-        try (Connection connection = connectionFactory.createConnection();
-             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-             MessageProducer producer = session.createProducer(null)) {
-            producer.send(session.createQueue(queue), maker.make(session), DeliveryMode.PERSISTENT, 4, 0);
-        }
-    }
-
-    /** Commits what waits for a commit, then takes no more messages (the bridge stops). */
-    @Override
-    public void close() throws InterruptedException {
-        groupCommit.close();
     }
 
     /** The same (partner, Idempotency-Key) always names the same message. */
