@@ -105,6 +105,11 @@ public final class BridgeJar implements AutoCloseable {
         }
     }
 
+    /** The bridge's process id (it changes with every start). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Resident set size in MiB, from /proc. */
     public double rssMiB() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
