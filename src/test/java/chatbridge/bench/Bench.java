@@ -425,8 +425,7 @@ public final class Bench {
     private void outboundLatency() throws Exception {
         int rate = Integer.parseInt(options.getOrDefault("latency-rate", "1000"));
         int seconds = Integer.parseInt(options.getOrDefault("latency-seconds", "30"));
-        int maxWarmUpSeconds = Integer.parseInt(options.getOrDefault("warm-up-seconds", "90"));
-        untilJitQuiet(maxWarmUpSeconds, () -> {
+        untilJitQuiet(() -> {
             Latencies warmUp = new Latencies();
             sink.reset(warmUp);
             publishAtRate(rate, rate * WARM_UP_ROUND_SECONDS);
@@ -465,10 +464,11 @@ public final class Bench {
     /**
      * A phase's own load first, not counted, in rounds of about 5 s, until the JIT compilers of the bridge and of this
      * process (the load's client) are quiet: under the Open API's load the bridge's C2 threads compiled for about
-     * 45 s, and a phase measured before that swung 2x between runs of one build. At most {@code maxSeconds}
-     * (--warm-up-seconds); the output says how long it took.
+     * 45 s, and a phase measured before that swung 2x between runs of one build. At most --warm-up-seconds
+     * (default 90); the output says how long it took.
      */
-    private void untilJitQuiet(int maxSeconds, Phase round) throws Exception {
+    private void untilJitQuiet(Phase round) throws Exception {
+        int maxSeconds = Integer.parseInt(options.getOrDefault("warm-up-seconds", "90"));
         long quietMillisPerRound = 250; // 5 % of one core
         long[] pids = {bridge.pid(), ProcessHandle.current().pid()};
         int seconds = 0;
@@ -497,12 +497,10 @@ public final class Bench {
     private void openApi(int httpPort, String path, String phase, String profileKey) throws Exception {
         int connections = Integer.parseInt(options.getOrDefault("openapi-connections", "64"));
         int seconds = Integer.parseInt(options.getOrDefault("openapi-seconds", "20"));
-        int maxWarmUpSeconds = Integer.parseInt(options.getOrDefault("warm-up-seconds", "90"));
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(8)).build();
         URI uri = URI.create("http://127.0.0.1:" + httpPort + path);
-        untilJitQuiet(maxWarmUpSeconds,
-                () -> new OpenApiLoad(client, uri, connections, WARM_UP_ROUND_SECONDS).run(Phase::noop));
+        untilJitQuiet(() -> new OpenApiLoad(client, uri, connections, WARM_UP_ROUND_SECONDS).run(Phase::noop));
         drain("partner.messages");
         OpenApiLoad load = new OpenApiLoad(client, uri, connections, seconds);
         long busyAtStart = MachineCpu.busyMillis();
