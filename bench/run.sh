@@ -11,6 +11,8 @@
 # 2v = the drain with JSON Schema validation against the hand-written validator, --validation-rounds=3 each).
 # --profile=2,2b,4 records a JFR profile of the bridge during those phases (--profile alone: 2) and prints where its
 # CPU went; the .jfr files stay in bench/results/.
+# --big adds the 1M-event backlog (--big-events=1000000) with heap and RSS sampled; --phases=none --big runs only it.
+# --bridge-heap=-Xmx512m sets the bridge's heap (default -Xmx1g); --jar=path benchmarks another build's jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f target/chat-bridge.jar ] || [ -n "$(find src routes artemis pom.xml -newer target/chat-bridge.jar -print -quit)" ]; then
