@@ -13,10 +13,12 @@
 # CPU went; the .jfr files stay in bench/results/.
 # --big adds the 1M-event backlog (--big-events=1000000) with heap and RSS sampled; --phases=none --big runs only it.
 # --bridge-heap=-Xmx512m sets the bridge's heap (default -Xmx1g); --jar=path benchmarks another build's jar.
+# Two builds side by side (this checkout against a git revision, by turns): bench/compare.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f target/chat-bridge.jar ] || [ -n "$(find src routes artemis pom.xml -newer target/chat-bridge.jar -print -quit)" ]; then
   mvn -q -B -Dstyle.color=never package -DskipTests
 fi
 mvn -q -B -Dstyle.color=never test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test > /dev/null
+[ "${1:-}" = --build-only ] && exit 0  # bench/compare.sh builds first, then runs the benchmark itself
 exec java -Xmx2g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" chatbridge.bench.Bench "$@"

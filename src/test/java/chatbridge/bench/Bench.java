@@ -108,11 +108,13 @@ public final class Bench {
 
     private void run() throws Exception {
         Path work = Files.createTempDirectory("chat-bridge-bench");
+        // The sink first: it holds its port from now on, so the bridge's free ports below cannot be the sink's (the
+        // other way round, the sink once got the port just found free for the Open API, which then failed to bind).
+        sink = new Sink();
         int brokerPort = Ports.free();
         int managementPort = Ports.free();
         int httpPort = Ports.free();
         brokerUrl = "tcp://127.0.0.1:" + brokerPort;
-        sink = new Sink();
         Map<String, String> env = new LinkedHashMap<>();
         if (standalone) {
             // --broker=standalone: the apache-artemis distribution from Maven Central as its own process, with the
@@ -425,7 +427,7 @@ public final class Bench {
     private void outboundLatency() throws Exception {
         int rate = Integer.parseInt(options.getOrDefault("latency-rate", "1000"));
         int seconds = Integer.parseInt(options.getOrDefault("latency-seconds", "30"));
-        untilJitQuiet(() -> {
+        untilJitQuiet("3 outbound latency", () -> {
             Latencies warmUp = new Latencies();
             sink.reset(warmUp);
             publishAtRate(rate, rate * WARM_UP_ROUND_SECONDS);
@@ -467,7 +469,7 @@ public final class Bench {
      * 45 s, and a phase measured before that swung 2x between runs of one build. At most --warm-up-seconds
      * (default 90); the output says how long it took.
      */
-    private void untilJitQuiet(Phase round) throws Exception {
+    private void untilJitQuiet(String phase, Phase round) throws Exception {
         int maxSeconds = Integer.parseInt(options.getOrDefault("warm-up-seconds", "90"));
         long quietMillisPerRound = 250; // 5 % of one core
         long[] pids = {bridge.pid(), ProcessHandle.current().pid()};
@@ -486,6 +488,7 @@ public final class Bench {
             }
         }
         System.out.printf("  warmed up for about %d s: %s%n", seconds, quiet ? "JIT quiet" : "JIT still compiling, measuring anyway");
+        add(phase, quiet ? "warm-up until the JIT was quiet" : "warm-up, JIT still compiling after it", seconds, "s", "");
     }
 
     // 4. POST /openapi/v1/messages from many keep-alive connections; every 202 must be on the queue.
@@ -500,7 +503,7 @@ public final class Bench {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(8)).build();
         URI uri = URI.create("http://127.0.0.1:" + httpPort + path);
-        untilJitQuiet(() -> new OpenApiLoad(client, uri, connections, WARM_UP_ROUND_SECONDS).run(Phase::noop));
+        untilJitQuiet(phase, () -> new OpenApiLoad(client, uri, connections, WARM_UP_ROUND_SECONDS).run(Phase::noop));
         drain("partner.messages");
         OpenApiLoad load = new OpenApiLoad(client, uri, connections, seconds);
         long busyAtStart = MachineCpu.busyMillis();
