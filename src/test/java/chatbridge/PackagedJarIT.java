@@ -76,6 +76,22 @@ class PackagedJarIT {
                 "says why; see " + log);
     }
 
+    /** Camel's HTTP server only logs a port it cannot listen on: the bridge must not run on without its Open API. */
+    @Test
+    void theJarExitsWhenItsHttpPortIsTaken() throws Exception {
+        Path dataDir = Files.createTempDirectory("chat-bridge-jar");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            Map<String, String> env = new java.util.HashMap<>(environment(dataDir, Ports.free(), Ports.free(), "http://127.0.0.1:9/hook"));
+            env.put("HTTP_PORT", String.valueOf(taken.getLocalPort()));
+            Path log = dataDir.resolve("bridge.log");
+            try (BridgeJar bridge = new BridgeJar(Path.of("target", "chat-bridge.jar"), log, env, List.of(), 0)) {
+                assertTrue(bridge.runUntilExit(Duration.ofSeconds(60)) != 0, "exits with an error");
+            }
+            assertTrue(Files.readAllLines(log).stream().anyMatch(line -> line.contains("could not listen on port ["
+                    + taken.getLocalPort() + "]")), "names the port; see " + log);
+        }
+    }
+
     @Test
     void theJarDeliversAnEventAndStopsOnSigterm() throws Exception {
         Path dataDir = Files.createTempDirectory("chat-bridge-jar");

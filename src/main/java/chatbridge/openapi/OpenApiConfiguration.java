@@ -8,6 +8,7 @@ import chatbridge.problems.ProblemResponses;
 import jakarta.jms.ConnectionFactory;
 
 import chatbridge.catalog.EventCatalog;
+import chatbridge.ops.ServersListening;
 import chatbridge.partners.PartnerRegistry;
 import chatbridge.security.DeliverySeal;
 import org.apache.camel.BeanInject;
@@ -84,5 +85,6 @@ public class OpenApiConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         this.context = context;
         context.addStartupListener(new ServerLimitProblems(serverMaxBodyBytes));
+        context.addStartupListener(new ServersListening());
     }
 }
