@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,11 +36,11 @@ public final class Compare {
                 into.add(Path.of(args[i]));
             }
         }
-        Map<Key, double[][]> values = new LinkedHashMap<>();
-        read(other, 0, values);
-        read(current, 1, values);
-
         int runs = Math.max(other.size(), current.size());
+        Map<Key, double[][]> values = new LinkedHashMap<>();
+        read(other, 0, runs, values);
+        read(current, 1, runs, values);
+
         String runsWidth = "%-" + runs * 11 + "s";
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
                 "%-22s %-52s %-9s " + runsWidth + " %10s   " + runsWidth + " %10s %8s%n", "phase", "metric", "unit",
@@ -49,23 +50,21 @@ public final class Compare {
             double otherMean = mean(row.getValue()[0]);
             double currentMean = mean(row.getValue()[1]);
             table.append(String.format(Locale.ROOT, "%-22s %-52s %-9s %s %10s   %s %10s %8s%n", cut(key.phase(), 22),
-                    cut(key.metric(), 52), key.unit(), runs(row.getValue()[0], runs), figure(otherMean),
-                    runs(row.getValue()[1], runs), figure(currentMean), ratio(currentMean, otherMean)));
+                    cut(key.metric(), 52), key.unit(), runs(row.getValue()[0]), figure(otherMean),
+                    runs(row.getValue()[1]), figure(currentMean), ratio(currentMean, otherMean)));
         }
         System.out.print(table);
     }
 
-    private static void read(List<Path> files, int build, Map<Key, double[][]> values) throws IOException {
+    /** Each row's values by build and run; a run without the row keeps NaN. */
+    private static void read(List<Path> files, int build, int runs, Map<Key, double[][]> values) throws IOException {
         for (int run = 0; run < files.size(); run++) {
             List<String> lines = Files.readAllLines(files.get(run));
             for (String line : lines.subList(1, lines.size())) {
                 List<String> fields = csvFields(line);
                 Key key = new Key(fields.get(0), fields.get(1), fields.get(3));
-                double[][] byBuild = values.computeIfAbsent(key, k -> new double[][] {nans(files.size()), nans(files.size())});
-                if (byBuild[build].length < files.size()) {
-                    byBuild[build] = nans(files.size());
-                }
-                byBuild[build][run] = Double.parseDouble(fields.get(2));
+                values.computeIfAbsent(key, k -> new double[][] {nans(runs), nans(runs)})[build][run] =
+                        Double.parseDouble(fields.get(2));
             }
         }
     }
@@ -91,7 +90,7 @@ public final class Compare {
 
     private static double[] nans(int n) {
         double[] a = new double[n];
-        java.util.Arrays.fill(a, Double.NaN);
+        Arrays.fill(a, Double.NaN);
         return a;
     }
 
@@ -108,10 +107,10 @@ public final class Compare {
         return n == 0 ? Double.NaN : sum / n;
     }
 
-    private static String runs(double[] values, int width) {
+    private static String runs(double[] values) {
         StringBuilder s = new StringBuilder();
-        for (int i = 0; i < width; i++) {
-            s.append(String.format(Locale.ROOT, "%10s ", i < values.length ? figure(values[i]) : ""));
+        for (int i = 0; i < values.length; i++) {
+            s.append(String.format(Locale.ROOT, "%10s ", figure(values[i])));
         }
         return s.toString();
     }

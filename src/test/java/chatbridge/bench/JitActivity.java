@@ -11,16 +11,13 @@ import java.util.stream.Stream;
  * C2 threads took a quarter of the machine 30 s into the Open API's load and fell quiet only after about 45 s.
  */
 final class JitActivity {
-    /** USER_HZ: /proc counts in 1/100 s on Linux. */
-    private static final long MILLIS_PER_TICK = 10;
-
     private JitActivity() {
     }
 
     /** Compiler threads' CPU milliseconds so far, or -1 where /proc is not there (not Linux). */
     static long compilerCpuMillis(long pid) {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            return tasks.mapToLong(JitActivity::compilerTicks).sum() * MILLIS_PER_TICK;
+            return tasks.mapToLong(JitActivity::compilerTicks).sum() * MachineCpu.MILLIS_PER_TICK;
         } catch (IOException | RuntimeException e) {
             return -1;
         }

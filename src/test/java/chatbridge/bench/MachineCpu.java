@@ -13,8 +13,8 @@ import java.nio.file.Path;
  */
 final class MachineCpu {
     private static final Path STAT = Path.of("/proc/stat");
-    /** USER_HZ: /proc/stat counts in 1/100 s on Linux. */
-    private static final long MILLIS_PER_TICK = 10;
+    /** USER_HZ: /proc/stat and /proc/&lt;pid&gt;/task/&lt;tid&gt;/stat count in 1/100 s on Linux. */
+    static final long MILLIS_PER_TICK = 10;
 
     private MachineCpu() {
     }
