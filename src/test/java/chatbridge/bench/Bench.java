@@ -229,21 +229,36 @@ public final class Bench {
     /**
      * --profile=2,2b,4 records a JFR profile of the bridge while those phases do their work (--profile alone: 2)
      * and prints where its CPU went after the table; the recordings stay in bench/results/ for JDK Mission Control.
+     * The recording starts before the phase's warm-up: starting JFR makes the bridge's JIT compile again for as long
+     * as a warm-up takes (with settings=profile it weaves its socket and file events into the JDK's classes), and a
+     * recording started after the warm-up measured the compiler (the drain ran at a third of its speed). Only the
+     * samples from measureFromNow() on are summarised.
      */
-    private void profiled(String key, Phase work) throws Exception {
-        if (!profiledPhases.contains(key)) {
-            work.run();
-            return;
+    private final class Profile implements AutoCloseable {
+        private final String key;
+        private final boolean recording;
+        private Instant measuredFrom = Instant.MAX;
+
+        Profile(String key) throws Exception {
+            this.key = key;
+            this.recording = profiledPhases.contains(key);
+            if (recording) {
+                bridge.jcmd("JFR.start", "name=bench-phase-" + key, "settings=profile");
+            }
         }
-        String name = "bench-phase-" + key;
-        bridge.jcmd("JFR.start", "name=" + name, "settings=profile");
-        try {
-            work.run();
-        } finally {
-            Path file = RESULTS.resolve("profile-" + stamp + "-phase-" + key + ".jfr").toAbsolutePath();
-            Files.createDirectories(RESULTS);
-            bridge.jcmd("JFR.stop", "name=" + name, "filename=" + file);
-            profiles.add(ProfileSummary.read(key, file));
+
+        void measureFromNow() {
+            measuredFrom = Instant.now();
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (recording) {
+                Path file = RESULTS.resolve("profile-" + stamp + "-phase-" + key + ".jfr").toAbsolutePath();
+                Files.createDirectories(RESULTS);
+                bridge.jcmd("JFR.stop", "name=bench-phase-" + key, "filename=" + file);
+                profiles.add(ProfileSummary.read(key, file, measuredFrom));
+            }
         }
     }
 
@@ -461,15 +476,17 @@ public final class Bench {
      */
     private void warmDrain(String phase, String queue, MessageMaker maker, String profileKey) throws Exception {
         int roundEvents = Integer.parseInt(options.getOrDefault("warm-up-round-events", "5000"));
-        try (QueuePause pause = new QueuePause(brokerUrl, standalone ? StandaloneArtemis.USER : null,
-                standalone ? StandaloneArtemis.PASSWORD : null)) {
+        try (Profile profile = new Profile(profileKey);
+             QueuePause pause = new QueuePause(brokerUrl, standalone ? StandaloneArtemis.USER : null,
+                     standalone ? StandaloneArtemis.PASSWORD : null)) {
             untilJitQuiet(phase, () -> {
                 backlog(pause, queue, roundEvents, maker, false);
                 waitFor(() -> sink.distinct() >= roundEvents, Duration.ofMinutes(5), phase + " warm-up");
             });
             backlog(pause, queue, events, maker, true);
+            profile.measureFromNow();
+            waitFor(() -> sink.distinct() >= events, Duration.ofMinutes(15), phase);
         }
-        profiled(profileKey, () -> waitFor(() -> sink.distinct() >= events, Duration.ofMinutes(15), phase));
     }
 
     /** count events on the queue at once, to consumers that were running all along; the sink counts from here on. */
@@ -523,12 +540,17 @@ public final class Bench {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(8)).build();
         URI uri = URI.create("http://127.0.0.1:" + httpPort + path);
-        untilJitQuiet(phase, () -> new OpenApiLoad(client, uri, connections, WARM_UP_ROUND_SECONDS).run(Phase::noop));
-        drain("partner.messages");
         OpenApiLoad load = new OpenApiLoad(client, uri, connections, seconds);
-        long busyAtStart = MachineCpu.busyMillis();
-        double elapsed = load.run(() -> profiled(profileKey, load::await));
-        double busyPerRequest = (double) (MachineCpu.busyMillis() - busyAtStart) / (load.accepted.get() + load.other.get());
+        double elapsed;
+        double busyPerRequest;
+        try (Profile profile = new Profile(profileKey)) {
+            untilJitQuiet(phase, () -> new OpenApiLoad(client, uri, connections, WARM_UP_ROUND_SECONDS).run(Phase::noop));
+            drain("partner.messages");
+            long busyAtStart = MachineCpu.busyMillis();
+            profile.measureFromNow();
+            elapsed = load.run(Phase::noop);
+            busyPerRequest = (double) (MachineCpu.busyMillis() - busyAtStart) / (load.accepted.get() + load.other.get());
+        }
         long queued = drain("partner.messages");
         add(phase, "accepted (202) with " + connections + " connections", load.accepted.get() / elapsed, "req/s", ">= 10,000");
         add(phase, "latency p50", load.latencies.percentileMillis(50), "ms", "");

@@ -2,6 +2,7 @@ package chatbridge.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,10 +51,12 @@ final class ProfileSummary {
         return phase;
     }
 
-    static ProfileSummary read(String phase, Path recording) throws IOException {
+    /** @param from samples before it (the phase's warm-up) are left out */
+    static ProfileSummary read(String phase, Path recording, Instant from) throws IOException {
         ProfileSummary summary = new ProfileSummary(phase);
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
-            if (event.getEventType().getName().equals("jdk.ExecutionSample") && event.getStackTrace() != null) {
+            if (event.getEventType().getName().equals("jdk.ExecutionSample") && event.getStackTrace() != null
+                    && !event.getStartTime().isBefore(from)) {
                 int thread = threadKind(event.getThread("sampledThread").getJavaName());
                 summary.samples.computeIfAbsent(component(event.getStackTrace().getFrames()), c -> new long[THREADS.length])[thread]++;
                 summary.totals[thread]++;
