@@ -9,7 +9,6 @@ import chatbridge.catalog.DeliveryPolicy;
 import chatbridge.catalog.EventCatalog;
 import chatbridge.catalog.EventType;
 import chatbridge.control.PartnerControl;
-import chatbridge.failures.BridgeHeaders;
 import chatbridge.metrics.BridgeMetrics;
 import chatbridge.partners.PartnerLoader;
 import chatbridge.partners.PartnerRegistry;
@@ -17,12 +16,7 @@ import chatbridge.security.DeliverySeal;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.Exchange;
-import org.apache.camel.Expression;
-import org.apache.camel.Predicate;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.RuntimeCamelException;
-import org.apache.camel.support.ExpressionAdapter;
 
 /**
  * Binds the beans of routes/webhook-delivery.yaml, and the hard deadline camel-http's client is configured with
@@ -61,44 +55,6 @@ public class DeliveryConfiguration implements CamelConfiguration {
     @BindToRegistry("webhookPayloads")
     public WebhookPayloads webhookPayloads() {
         return new WebhookPayloads();
-    }
-
-    // The delivery route's verdicts, as expressions it names with ref: and Camel evaluates on the route's own exchange.
-    // Written as method: expressions, each would run its bean on a copy of the exchange and copy the properties and
-    // headers back: 18 % of the delivery threads' samples (bench/RESULTS.md, 2026-12-07, part 4).
-
-    /** chatbridgeAdmission: {@link PartnerControl#admit} for the partner whose queue the event came from. */
-    @BindToRegistry(value = "webhookAdmission", lazy = true)
-    public Expression webhookAdmission(@BeanInject("partnerControl") PartnerControl control) {
-        return expression(exchange -> {
-            try {
-                return control.admit(exchange, exchange.getProperty(BridgeHeaders.PARTNER_ID, String.class));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RuntimeCamelException("interrupted while waiting for the circuit's probe", e);
-            }
-        });
-    }
-
-    /** {@link WebhookPayloads#filteredOut}: the partner's filter turns the event away. */
-    @BindToRegistry(value = "webhookFilteredOut", lazy = true)
-    public Predicate webhookFilteredOut(@BeanInject("webhookPayloads") WebhookPayloads payloads) {
-        return payloads::filteredOut;
-    }
-
-    /** chatbridgeVerdict: {@link WebhookDeliveries#judge} on the attempt's answer. */
-    @BindToRegistry(value = "webhookVerdict", lazy = true)
-    public Expression webhookVerdict(@BeanInject("webhookDeliveries") WebhookDeliveries deliveries) {
-        return expression(deliveries::judge);
-    }
-
-    private static Expression expression(java.util.function.Function<Exchange, Object> value) {
-        return new ExpressionAdapter() {
-            @Override
-            public Object evaluate(Exchange exchange) {
-                return value.apply(exchange);
-            }
-        };
     }
 
     /** Bounds a partner's whole answer, which HttpClient's own timeouts (restarted by every byte) do not. */
