@@ -5,9 +5,11 @@
 #                --openapi-seconds=20 --warm-up-seconds=90 --delivery-consumers=8 --ingest-consumers=1 --batch-size=100 \
 #                --batch-max-wait-millis=5 --consumer-window-size=16384 --broker=standalone --big
 # --broker=standalone runs the apache-artemis distribution (Maven Central) as its own process; default: embedded.
-# --phases=2,2b,2v,3,4,4b,5 picks phases (default: all; 1, the broker limit, always runs; 2b = the delivery hop alone;
-# 4b = the Open API answering 202 without the broker (bench/routes/); phases 3, 4 and 4b first run their own load in
-# 5 s rounds, not counted, until the JIT compilers of bridge and client are quiet, at most --warm-up-seconds;
+# --phases=2,2b,2v,3,4,4b,5,5p picks phases (default: all; 1, the broker limit, always runs; 2b = the delivery hop
+# alone; 4b = the Open API answering 202 without the broker (bench/routes/); 5p = the full path and the naive route
+# by turns, --pair-rounds=3 of --pair-events=20000 each, the ratio per round; phases 2, 2b, 3, 4, 4b, 5 and 5p first
+# run their own load, not counted (drains: backlogs of --warm-up-round-events=5000 on the running consumers), until
+# the JIT compilers of bridge and client are quiet, at most --warm-up-seconds;
 # 2v = the drain with JSON Schema validation against the hand-written validator, --validation-rounds=3 each).
 # --profile=2,2b,4 records a JFR profile of the bridge during those phases (--profile alone: 2) and prints where its
 # CPU went; the .jfr files stay in bench/results/.

@@ -190,6 +190,9 @@ public final class Bench {
             if (wanted("5")) {
                 phase("5 naive baseline", this::naiveBaseline);
             }
+            if (wanted("5p")) {
+                phase("5p bridge vs naive", this::pairedWithNaive);
+            }
             if (options.containsKey("big")) {
                 phase("6 1M backlog", this::bigBacklog);
             }
@@ -475,18 +478,24 @@ public final class Bench {
      * C2 would otherwise compile during the measurement.
      */
     private void warmDrain(String phase, String queue, MessageMaker maker, String profileKey) throws Exception {
-        int roundEvents = Integer.parseInt(options.getOrDefault("warm-up-round-events", "5000"));
-        try (Profile profile = new Profile(profileKey);
-             QueuePause pause = new QueuePause(brokerUrl, standalone ? StandaloneArtemis.USER : null,
-                     standalone ? StandaloneArtemis.PASSWORD : null)) {
-            untilJitQuiet(phase, () -> {
-                backlog(pause, queue, roundEvents, maker, false);
-                waitFor(() -> sink.distinct() >= roundEvents, Duration.ofMinutes(5), phase + " warm-up");
-            });
+        try (Profile profile = new Profile(profileKey); QueuePause pause = queuePause()) {
+            warmUp(phase, pause, queue, maker);
             backlog(pause, queue, events, maker, true);
             profile.measureFromNow();
             waitFor(() -> sink.distinct() >= events, Duration.ofMinutes(15), phase);
         }
+    }
+
+    private void warmUp(String phase, QueuePause pause, String queue, MessageMaker maker) throws Exception {
+        int roundEvents = Integer.parseInt(options.getOrDefault("warm-up-round-events", "5000"));
+        untilJitQuiet(phase, () -> {
+            backlog(pause, queue, roundEvents, maker, false);
+            waitFor(() -> sink.distinct() >= roundEvents, Duration.ofMinutes(5), phase + " warm-up");
+        });
+    }
+
+    private QueuePause queuePause() throws Exception {
+        return new QueuePause(brokerUrl, standalone ? StandaloneArtemis.USER : null, standalone ? StandaloneArtemis.PASSWORD : null);
     }
 
     /** count events on the queue at once, to consumers that were running all along; the sink counts from here on. */
@@ -619,12 +628,7 @@ public final class Bench {
     private void naiveBaseline() throws Exception {
         double rate;
         double cpu;
-        try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.addComponent("jms", JmsComponent.jmsComponent(factory()));
-            String target = sink.url("/naive");
-            // A lambda, not a RouteBuilder subclass: the bridge's package scan would pick up a subclass in tests.
-            RouteBuilder.addRoutes(camel, routes -> routes.from("jms:queue:bench.naive").to(target));
-            camel.start();
+        try (DefaultCamelContext camel = naiveRoute()) {
             warmDrain("5 naive baseline", "bench.naive", text(Bench::orderEvent), "5");
             rate = events / sink.activeSeconds();
             cpu = sink.busyMillisSinceFirst() / events;
@@ -637,6 +641,60 @@ public final class Bench {
         rows.stream().filter(r -> r.phase().equals("2 outbound drain") && r.metric().equals(CPU_PER_EVENT)).findFirst()
                 .ifPresent(bridgeRow -> rows.add(new Row("5 naive baseline", "bridge / naive, CPU per event",
                         bridgeRow.value() / cpu, "x", "", Double.NaN, Double.NaN)));
+    }
+
+    /** The naive route, started, in this process: bench.naive -> the partner sink. */
+    private DefaultCamelContext naiveRoute() throws Exception {
+        DefaultCamelContext camel = new DefaultCamelContext();
+        camel.addComponent("jms", JmsComponent.jmsComponent(factory()));
+        String target = sink.url("/naive");
+        // A lambda, not a RouteBuilder subclass: the bridge's package scan would pick up a subclass in tests.
+        RouteBuilder.addRoutes(camel, routes -> routes.from("jms:queue:bench.naive").to(target));
+        camel.start();
+        return camel;
+    }
+
+    // 5p. The full path against the naive route by turns within this run, both warm: phases 2 and 5 run minutes
+    // apart, and this VM's speed changes in that time (their ratio ranged 0.41-0.76x in runs of one build). Rounds of
+    // one bridge drain and one naive drain of --pair-events each (default 20,000; --pair-rounds, default 3; who goes
+    // first alternates), the ratio taken within each round.
+    private void pairedWithNaive() throws Exception {
+        int rounds = Integer.parseInt(options.getOrDefault("pair-rounds", "3"));
+        int pairEvents = Integer.parseInt(options.getOrDefault("pair-events", "20000"));
+        MessageMaker maker = text(Bench::orderEvent);
+        List<Double> bridgeRates = new ArrayList<>();
+        List<Double> naiveRates = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        try (DefaultCamelContext camel = naiveRoute(); QueuePause pause = queuePause()) {
+            warmUp("5p bridge vs naive", pause, "chat.order.completed", maker);
+            warmUp("5p bridge vs naive", pause, "bench.naive", maker);
+            for (int round = 0; round < rounds; round++) {
+                double bridgeRate = 0;
+                double naiveRate = 0;
+                for (String queue : round % 2 == 0 ? List.of("chat.order.completed", "bench.naive")
+                        : List.of("bench.naive", "chat.order.completed")) {
+                    backlog(pause, queue, pairEvents, maker, false);
+                    waitFor(() -> sink.distinct() >= pairEvents, Duration.ofMinutes(15), "5p " + queue);
+                    if (queue.equals("bench.naive")) {
+                        naiveRate = pairEvents / sink.activeSeconds();
+                    } else {
+                        bridgeRate = pairEvents / sink.activeSeconds();
+                    }
+                }
+                bridgeRates.add(bridgeRate);
+                naiveRates.add(naiveRate);
+                ratios.add(bridgeRate / naiveRate);
+            }
+        }
+        String phase = "5p bridge vs naive";
+        add(phase, "full path, median of " + rounds + " " + rounded(bridgeRates), median(bridgeRates), "events/s", "");
+        add(phase, "naive route, median of " + rounds + " " + rounded(naiveRates), median(naiveRates), "events/s", "");
+        add(phase, "ratio per round " + ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()
+                + ", median", median(ratios), "x", ">= 1.0");
+    }
+
+    private static List<String> rounded(List<Double> rates) {
+        return rates.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList();
     }
 
     // 6. A 1M-event backlog drains with flat memory (broker paging).
