@@ -472,7 +472,7 @@ public final class Bench {
      * A drain measured on consumers that are already running and warm, as a bridge in production is: the queue is
      * paused in the broker, filled with a backlog, and resumed, first in rounds of --warm-up-round-events (default
      * 5,000) until the JIT is quiet (untilJitQuiet), then once with the --events that are measured. Measured cold
-     * (the bridge started onto a full queue), C2 took 30 % of the bridge's CPU during phase 2b's drain, and the naive
+     * (the bridge started onto a full queue), C2 took 31 % of the bridge's CPU during phase 2b's drain, and the naive
      * route, a fraction of the code to compile, paid far less of that one-time cost. The rounds drain a backlog, as
      * the measured drain does, not a trickle: under a backlog the consumers take other paths (full batches), which
      * C2 would otherwise compile during the measurement.
