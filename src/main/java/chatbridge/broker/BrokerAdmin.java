@@ -38,6 +38,11 @@ public class BrokerAdmin {
         this.broker = broker;
     }
 
+    /** For a client outside the bridge (the benchmark): the broker at url, with that login (null: none). */
+    public static BrokerAdmin external(String url, String user, String password) {
+        return new BrokerAdmin(BrokerConnection.external(url, user, password));
+    }
+
     /**
      * How full each queue is. A queue that does not exist (yet: queues appear on first use) counts as empty.
      *

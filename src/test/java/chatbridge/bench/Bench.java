@@ -32,6 +32,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
+import chatbridge.broker.BrokerAdmin;
 import chatbridge.events.DeliveryEnvelope;
 import chatbridge.security.DeliverySeal;
 import chatbridge.testing.Catalogs;
@@ -375,13 +376,12 @@ public final class Bench {
         for (int round = 0; round < rounds; round++) {
             paired.add(schema.get(round) / handWrittenRates.get(round));
         }
-        add("2v validation A/B", "drain, JSON Schema validation: median of " + rounds + " " + schema.stream()
-                .map(r -> String.format(Locale.ROOT, "%.0f", r)).toList(), schemaMedian, "events/s", "");
-        add("2v validation A/B", "drain, hand-written validator: median of " + rounds + " " + handWrittenRates.stream()
-                .map(r -> String.format(Locale.ROOT, "%.0f", r)).toList(), handWrittenMedian, "events/s", "");
+        add("2v validation A/B", "drain, JSON Schema validation: median of " + rounds + " " + formatted(schema, "%.0f"),
+                schemaMedian, "events/s", "");
+        add("2v validation A/B", "drain, hand-written validator: median of " + rounds + " " + formatted(handWrittenRates, "%.0f"),
+                handWrittenMedian, "events/s", "");
         add("2v validation A/B", "ratio JSON Schema / hand-written (of the medians)", schemaMedian / handWrittenMedian, "x", ">= 0.90");
-        add("2v validation A/B", "ratio per round " + paired.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()
-                + ", median", median(paired), "x", ">= 0.90");
+        add("2v validation A/B", "ratio per round " + formatted(paired, "%.2f") + ", median", median(paired), "x", ">= 0.90");
         // The validators alone, in this JVM, one thread: what the drain's ratio is made of.
         HandWrittenEventValidator handWrittenValidator = new HandWrittenEventValidator(65_536);
         double schemaMicros = microsPerEvent(i -> VALIDATOR.validate(orderEvent(i), "order.completed"));
@@ -400,6 +400,11 @@ public final class Bench {
             validation.accept(i);
         }
         return (System.nanoTime() - start) / 1e3 / 200_000;
+    }
+
+    /** "[1234, 1180, 1302]" for a row's label. */
+    private static List<String> formatted(List<Double> values, String format) {
+        return values.stream().map(v -> String.format(Locale.ROOT, format, v)).toList();
     }
 
     private static double median(List<Double> values) {
@@ -478,32 +483,40 @@ public final class Bench {
      * C2 would otherwise compile during the measurement.
      */
     private void warmDrain(String phase, String queue, MessageMaker maker, String profileKey) throws Exception {
-        try (Profile profile = new Profile(profileKey); QueuePause pause = queuePause()) {
-            warmUp(phase, pause, queue, maker);
-            backlog(pause, queue, events, maker, true);
+        BrokerAdmin broker = brokerAdmin();
+        try (Profile profile = new Profile(profileKey)) {
+            warmUp(phase, broker, queue, maker);
+            backlog(broker, queue, events, maker, true);
             profile.measureFromNow();
             waitFor(() -> sink.distinct() >= events, Duration.ofMinutes(15), phase);
+        } finally {
+            broker.close();
         }
     }
 
-    private void warmUp(String phase, QueuePause pause, String queue, MessageMaker maker) throws Exception {
+    private void warmUp(String phase, BrokerAdmin broker, String queue, MessageMaker maker) throws Exception {
         int roundEvents = Integer.parseInt(options.getOrDefault("warm-up-round-events", "5000"));
         untilJitQuiet(phase, () -> {
-            backlog(pause, queue, roundEvents, maker, false);
+            backlog(broker, queue, roundEvents, maker, false);
             waitFor(() -> sink.distinct() >= roundEvents, Duration.ofMinutes(5), phase + " warm-up");
         });
     }
 
-    private QueuePause queuePause() throws Exception {
-        return new QueuePause(brokerUrl, standalone ? StandaloneArtemis.USER : null, standalone ? StandaloneArtemis.PASSWORD : null);
+    /**
+     * The bridge's own management client, to pause and resume queues: a backlog built under consumers that keep
+     * running (restarting the bridge to stop them would throw away what its JIT compiled). One per phase: the
+     * embedded broker goes down with each restart of the bridge.
+     */
+    private BrokerAdmin brokerAdmin() {
+        return BrokerAdmin.external(brokerUrl, standalone ? StandaloneArtemis.USER : null, standalone ? StandaloneArtemis.PASSWORD : null);
     }
 
     /** count events on the queue at once, to consumers that were running all along; the sink counts from here on. */
-    private void backlog(QueuePause pause, String queue, int count, MessageMaker maker, boolean report) throws Exception {
-        pause.pause(queue);
+    private void backlog(BrokerAdmin broker, String queue, int count, MessageMaker maker, boolean report) throws Exception {
+        broker.pause(queue);
         fill(queue, count, maker, report);
         sink.reset(null);
-        pause.resume(queue);
+        broker.resume(queue);
     }
 
     /**
@@ -659,21 +672,23 @@ public final class Bench {
     // one bridge drain and one naive drain of --pair-events each (default 20,000; --pair-rounds, default 3; who goes
     // first alternates), the ratio taken within each round.
     private void pairedWithNaive() throws Exception {
+        String phase = "5p bridge vs naive";
         int rounds = Integer.parseInt(options.getOrDefault("pair-rounds", "3"));
         int pairEvents = Integer.parseInt(options.getOrDefault("pair-events", "20000"));
         MessageMaker maker = text(Bench::orderEvent);
         List<Double> bridgeRates = new ArrayList<>();
         List<Double> naiveRates = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
-        try (DefaultCamelContext camel = naiveRoute(); QueuePause pause = queuePause()) {
-            warmUp("5p bridge vs naive", pause, "chat.order.completed", maker);
-            warmUp("5p bridge vs naive", pause, "bench.naive", maker);
+        BrokerAdmin broker = brokerAdmin();
+        try (DefaultCamelContext camel = naiveRoute()) {
+            warmUp(phase, broker, "chat.order.completed", maker);
+            warmUp(phase, broker, "bench.naive", maker);
             for (int round = 0; round < rounds; round++) {
                 double bridgeRate = 0;
                 double naiveRate = 0;
                 for (String queue : round % 2 == 0 ? List.of("chat.order.completed", "bench.naive")
                         : List.of("bench.naive", "chat.order.completed")) {
-                    backlog(pause, queue, pairEvents, maker, false);
+                    backlog(broker, queue, pairEvents, maker, false);
                     waitFor(() -> sink.distinct() >= pairEvents, Duration.ofMinutes(15), "5p " + queue);
                     if (queue.equals("bench.naive")) {
                         naiveRate = pairEvents / sink.activeSeconds();
@@ -685,16 +700,12 @@ public final class Bench {
                 naiveRates.add(naiveRate);
                 ratios.add(bridgeRate / naiveRate);
             }
+        } finally {
+            broker.close();
         }
-        String phase = "5p bridge vs naive";
-        add(phase, "full path, median of " + rounds + " " + rounded(bridgeRates), median(bridgeRates), "events/s", "");
-        add(phase, "naive route, median of " + rounds + " " + rounded(naiveRates), median(naiveRates), "events/s", "");
-        add(phase, "ratio per round " + ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()
-                + ", median", median(ratios), "x", ">= 1.0");
-    }
-
-    private static List<String> rounded(List<Double> rates) {
-        return rates.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList();
+        add(phase, "full path, median of " + rounds + " " + formatted(bridgeRates, "%.0f"), median(bridgeRates), "events/s", "");
+        add(phase, "naive route, median of " + rounds + " " + formatted(naiveRates, "%.0f"), median(naiveRates), "events/s", "");
+        add(phase, "ratio per round " + formatted(ratios, "%.2f") + ", median", median(ratios), "x", ">= 1.0");
     }
 
     // 6. A 1M-event backlog drains with flat memory (broker paging).
