@@ -437,22 +437,38 @@ public final class Bench {
     private void outboundLatency() throws Exception {
         int rate = Integer.parseInt(options.getOrDefault("latency-rate", "1000"));
         int seconds = Integer.parseInt(options.getOrDefault("latency-seconds", "30"));
-        untilJitQuiet("3 outbound latency", () -> {
-            Latencies warmUp = new Latencies();
-            sink.reset(warmUp);
-            publishAtRate(rate, rate * WARM_UP_ROUND_SECONDS);
-            waitFor(() -> warmUp.count() >= rate * WARM_UP_ROUND_SECONDS, Duration.ofMinutes(2), "latency warm-up");
-        });
         Latencies latencies = new Latencies();
-        sink.reset(latencies);
-        int total = rate * seconds;
-        publishAtRate(rate, total);
-        waitFor(() -> latencies.count() >= total, Duration.ofMinutes(2), "latency run");
+        try (Profile profile = new Profile("3")) {
+            untilJitQuiet("3 outbound latency", () -> {
+                Latencies warmUp = new Latencies();
+                sink.reset(warmUp);
+                publishAtRate(rate, rate * WARM_UP_ROUND_SECONDS);
+                waitFor(() -> warmUp.count() >= rate * WARM_UP_ROUND_SECONDS, Duration.ofMinutes(2), "latency warm-up");
+            });
+            profile.measureFromNow();
+            sink.reset(latencies);
+            publishAtRate(rate, rate * seconds);
+            waitFor(() -> latencies.count() >= rate * seconds, Duration.ofMinutes(2), "latency run");
+        }
         String label = "publish->partner at " + rate + "/s for " + seconds + " s";
         add("3 outbound latency", label + " p50", latencies.percentileMillis(50), "ms", "");
         add("3 outbound latency", label + " p99", latencies.percentileMillis(99), "ms", "<= 15");
         add("3 outbound latency", label + " max", latencies.percentileMillis(100), "ms", "");
+        // What makes a p99 here: a few stalls that each hold up every event published during them, or a slow steady
+        // state. Their times (this machine's clock) find them in a --profile=3 recording.
+        List<Latencies.Stall> stalls = latencies.stalls(STALL_MILLIS, STALL_GAP_MILLIS);
+        add("3 outbound latency", "stalls: events over " + (int) STALL_MILLIS + " ms published < "
+                + (int) STALL_GAP_MILLIS + " ms apart", stalls.size(), "", "");
+        add("3 outbound latency", "events held up by those stalls",
+                stalls.stream().mapToInt(Latencies.Stall::events).sum(), "", "");
+        stalls.stream().limit(5).forEach(stall -> System.out.printf(
+                "  stall from %s: %d events published within %.3f s, the worst %.1f ms%n",
+                stall.publishedFrom(), stall.events(), stall.seconds(), stall.worstMillis()));
     }
+
+    /** The p99 target; slower events published closer together than the gap count as one stall. */
+    private static final double STALL_MILLIS = 15;
+    private static final double STALL_GAP_MILLIS = 50;
 
     private void publishAtRate(int rate, int total) throws Exception {
         ActiveMQConnectionFactory factory = factory();

@@ -91,7 +91,7 @@ final class Sink implements AutoCloseable {
         if (recorder != null) {
             long sent = sentNanos(body);
             if (sent > 0) {
-                recorder.record(now - sent);
+                recorder.record(now - sent, sent);
             }
         }
         exchange.sendResponseHeaders(204, -1);
