@@ -231,7 +231,8 @@ public final class Bench {
     }
 
     /**
-     * --profile=2,2b,4 records a JFR profile of the bridge while those phases do their work (--profile alone: 2)
+     * --profile=2,2b,4 records a JFR profile of the bridge while those phases do their work (--profile alone: 2),
+     * with JFR's profile settings or --profile-settings=a .jfc file (say, one that records every fsync)
      * and prints where its CPU went after the table; the recordings stay in bench/results/ for JDK Mission Control.
      * The recording starts before the phase's warm-up: starting JFR makes the bridge's JIT compile again for as long
      * as a warm-up takes (with settings=profile it weaves its socket and file events into the JDK's classes), and a
@@ -242,12 +243,16 @@ public final class Bench {
         private final String key;
         private final boolean recording;
         private Instant measuredFrom = Instant.MAX;
+        private Path file;
 
-        Profile(String key) throws Exception {
+        /** jfrOptions: more for JFR.start, such as the profile settings' file-threshold=0ms (every fsync). */
+        Profile(String key, String... jfrOptions) throws Exception {
             this.key = key;
             this.recording = profiledPhases.contains(key);
             if (recording) {
-                bridge.jcmd("JFR.start", "name=bench-phase-" + key, "settings=profile");
+                List<String> start = new ArrayList<>(List.of("JFR.start", "name=bench-phase-" + key, "settings=profile"));
+                start.addAll(List.of(jfrOptions));
+                bridge.jcmd(start.toArray(String[]::new));
             }
         }
 
@@ -255,10 +260,15 @@ public final class Bench {
             measuredFrom = Instant.now();
         }
 
+        /** The recording, once closed; null when this phase was not profiled. */
+        Path file() {
+            return file;
+        }
+
         @Override
         public void close() throws Exception {
             if (recording) {
-                Path file = RESULTS.resolve("profile-" + stamp + "-phase-" + key + ".jfr").toAbsolutePath();
+                file = RESULTS.resolve("profile-" + stamp + "-phase-" + key + ".jfr").toAbsolutePath();
                 Files.createDirectories(RESULTS);
                 bridge.jcmd("JFR.stop", "name=bench-phase-" + key, "filename=" + file);
                 profiles.add(ProfileSummary.read(key, file, measuredFrom));
@@ -438,7 +448,11 @@ public final class Bench {
         int rate = Integer.parseInt(options.getOrDefault("latency-rate", "1000"));
         int seconds = Integer.parseInt(options.getOrDefault("latency-seconds", "30"));
         Latencies latencies = new Latencies();
-        try (Profile profile = new Profile("3")) {
+        Instant[] measured = new Instant[2];
+        // Profiled, the recording holds every fsync of the broker's journal (not only those over 10 ms), to line
+        // them up with the stalls below.
+        Profile profile = new Profile("3", "file-threshold=0ms");
+        try (profile) {
             untilJitQuiet("3 outbound latency", () -> {
                 Latencies warmUp = new Latencies();
                 sink.reset(warmUp);
@@ -447,8 +461,10 @@ public final class Bench {
             });
             profile.measureFromNow();
             sink.reset(latencies);
+            measured[0] = Instant.now();
             publishAtRate(rate, rate * seconds);
             waitFor(() -> latencies.count() >= rate * seconds, Duration.ofMinutes(2), "latency run");
+            measured[1] = Instant.now();
         }
         String label = "publish->partner at " + rate + "/s for " + seconds + " s";
         add("3 outbound latency", label + " p50", latencies.percentileMillis(50), "ms", "");
@@ -464,7 +480,24 @@ public final class Bench {
         stalls.stream().limit(5).forEach(stall -> System.out.printf(
                 "  stall from %s: %d events published within %.3f s, the worst %.1f ms%n",
                 stall.publishedFrom(), stall.events(), stall.seconds(), stall.worstMillis()));
+        if (profile.file() != null && !stalls.isEmpty()) {
+            JournalSyncs syncs = JournalSyncs.read(profile.file(), measured[0], measured[1]);
+            add("3 outbound latency", "journal fsyncs over " + (int) SLOW_SYNC_MILLIS + " ms (profiled)",
+                    syncs.countOver(SLOW_SYNC_MILLIS), "", "");
+            List<Instant> stallStarts = stalls.stream().map(Latencies.Stall::publishedFrom).toList();
+            add("3 outbound latency", "stalls with such an fsync in their first " + (int) SYNC_LOOK_AHEAD_MILLIS + " ms",
+                    100 * syncs.shareNear(stallStarts, SLOW_SYNC_MILLIS, SYNC_LOOK_AHEAD_MILLIS), "%", "");
+            add("3 outbound latency", "any instant with such an fsync in its next " + (int) SYNC_LOOK_AHEAD_MILLIS + " ms",
+                    100 * syncs.shareOfTimeNear(SLOW_SYNC_MILLIS, SYNC_LOOK_AHEAD_MILLIS), "%", "");
+        }
     }
+
+    /**
+     * An fsync this slow on an event's path (the publisher's durable send, the ingest's commit) holds it up; one that
+     * starts up to the look-ahead after an event was published is still on its path (publish, ingest, batch commit).
+     */
+    private static final double SLOW_SYNC_MILLIS = 3;
+    private static final double SYNC_LOOK_AHEAD_MILLIS = 12;
 
     /** The p99 target; slower events published closer together than the gap count as one stall. */
     private static final double STALL_MILLIS = 15;
