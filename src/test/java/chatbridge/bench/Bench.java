@@ -231,8 +231,7 @@ public final class Bench {
     }
 
     /**
-     * --profile=2,2b,4 records a JFR profile of the bridge while those phases do their work (--profile alone: 2),
-     * with JFR's profile settings or --profile-settings=a .jfc file (say, one that records every fsync)
+     * --profile=2,2b,4 records a JFR profile of the bridge while those phases do their work (--profile alone: 2)
      * and prints where its CPU went after the table; the recordings stay in bench/results/ for JDK Mission Control.
      * The recording starts before the phase's warm-up: starting JFR makes the bridge's JIT compile again for as long
      * as a warm-up takes (with settings=profile it weaves its socket and file events into the JDK's classes), and a
