@@ -12,7 +12,9 @@
 # the JIT compilers of bridge and client are quiet, at most --warm-up-seconds;
 # 2v = the drain with JSON Schema validation against the hand-written validator, --validation-rounds=3 each).
 # --profile=2,2b,4 records a JFR profile of the bridge during those phases (--profile alone: 2) and prints where its
-# CPU went; the .jfr files stay in bench/results/.
+# CPU went; the .jfr files stay in bench/results/. Phase 3 counts its stalls (events over 15 ms published close
+# together); profiled (--profile=3), its recording keeps every journal fsync and the table says how many stalls had a
+# slow one at their start, against any instant.
 # --big adds the 1M-event backlog (--big-events=1000000) with heap and RSS sampled; --phases=none --big runs only it.
 # --bridge-heap=-Xmx512m sets the bridge's heap (default -Xmx1g); --jar=path benchmarks another build's jar.
 # Two builds side by side (this checkout against a git revision, by turns): bench/compare.sh.
