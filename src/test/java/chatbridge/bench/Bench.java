@@ -479,7 +479,7 @@ public final class Bench {
         stalls.stream().limit(5).forEach(stall -> System.out.printf(
                 "  stall from %s: %d events published within %.3f s, the worst %.1f ms%n",
                 stall.publishedFrom(), stall.events(), stall.seconds(), stall.worstMillis()));
-        if (profile.file() != null && !stalls.isEmpty()) {
+        if (profile.file() != null) {
             JournalSyncs syncs = JournalSyncs.read(profile.file(), measured[0], measured[1]);
             add("3 outbound latency", "journal fsyncs over " + (int) SLOW_SYNC_MILLIS + " ms (profiled)",
                     syncs.countOver(SLOW_SYNC_MILLIS), "", "");

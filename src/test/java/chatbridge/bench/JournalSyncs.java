@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.LongStream;
 
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -40,30 +41,24 @@ final class JournalSyncs {
     }
 
     int countOver(double millis) {
-        return (int) syncs.stream().filter(sync -> sync[1] - sync[0] > millis * 1e6).count();
+        return slowerThan(millis).size();
     }
 
     /** The share of the instants with an fsync over minMillis that runs at them or starts within lookAheadMillis. */
     double shareNear(List<Instant> instants, double minMillis, double lookAheadMillis) {
-        List<long[]> slow = slowerThan(minMillis);
-        return instants.isEmpty() ? Double.NaN : (double) instants.stream().map(JournalSyncs::nanos)
-                .filter(at -> slow.stream().anyMatch(sync -> sync[0] - lookAheadMillis * 1e6 <= at && at <= sync[1]))
-                .count() / instants.size();
+        return share(instants.stream().mapToLong(JournalSyncs::nanos), minMillis, lookAheadMillis);
     }
 
     /** The same share for every millisecond of the recorded time: what chance alone would give. */
     double shareOfTimeNear(double minMillis, double lookAheadMillis) {
+        return share(LongStream.iterate(from, at -> at < to, at -> at + 1_000_000), minMillis, lookAheadMillis);
+    }
+
+    private double share(LongStream instants, double minMillis, double lookAheadMillis) {
         List<long[]> slow = slowerThan(minMillis);
-        long hits = 0;
-        long all = 0;
-        for (long at = from; at < to; at += 1_000_000) {
-            all++;
-            long instant = at;
-            if (slow.stream().anyMatch(sync -> sync[0] - lookAheadMillis * 1e6 <= instant && instant <= sync[1])) {
-                hits++;
-            }
-        }
-        return all == 0 ? Double.NaN : (double) hits / all;
+        long lookAhead = (long) (lookAheadMillis * 1e6);
+        return instants.mapToDouble(at -> slow.stream().anyMatch(sync -> sync[0] - lookAhead <= at && at <= sync[1]) ? 1 : 0)
+                .average().orElse(Double.NaN);
     }
 
     private List<long[]> slowerThan(double millis) {
