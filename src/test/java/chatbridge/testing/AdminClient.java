@@ -7,6 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** An operator calling the admin API on the bridge's management port over a real socket. */
 public final class AdminClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String token;
@@ -67,13 +71,20 @@ public final class AdminClient {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        HttpRequest built = request.timeout(ANSWER_TIMEOUT).build();
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            // Waited for here as well: once in a CI run, the JDK client's own timeout never fired and a GET on the
+            // management port blocked the suite for 18 minutes; this way the test fails, naming the request.
+            HttpResponse<String> response = http.sendAsync(built, HttpResponse.BodyHandlers.ofString())
+                    .get(ANSWER_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
                     response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? new UncheckedIOException(io)
+                    : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("no answer to " + built.method() + " " + built.uri() + " within "
+                    + (ANSWER_TIMEOUT.toSeconds() + 5) + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
